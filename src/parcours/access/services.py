@@ -1,0 +1,252 @@
+"""Access services: audit, authentication with lockout, API tokens, two-factor, users."""
+
+import secrets
+from datetime import timedelta
+
+import pyotp
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from parcours.access import scoping
+from parcours.access.context import client_ip
+from parcours.access.models import ApiToken, AuditAction, AuditEvent, Membership, TwoFactorRequirement, User
+from parcours.access.roles import Perm, Role
+from parcours.core.errors import Invalid, NotFound
+
+
+def audit(actor, action: str, obj=None, *, person=None, reason: str = "", **details) -> AuditEvent:
+    """Append one event to the audit log: who did what on which object (and which person's record)."""
+    person_id = None
+    if person is not None:
+        person_id = person if isinstance(person, int) else person.pk
+    actor_obj = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return AuditEvent.objects.create(
+        actor=actor_obj,
+        actor_label=(actor_obj.username if actor_obj else details.pop("username", "")),
+        action=action,
+        object_type=obj._meta.model_name if obj is not None and hasattr(obj, "_meta") else (obj or ""),
+        object_id=str(obj.pk) if obj is not None and hasattr(obj, "pk") else "",
+        person_id=person_id,
+        ip=client_ip.get(),
+        reason=reason[:255],
+        details=details,
+    )
+
+
+class AuthenticationFailed(Exception):
+    def __init__(self, message: str, locked: bool = False, needs_otp: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.locked = locked
+        self.needs_otp = needs_otp
+
+
+LOCKED_MESSAGE = "Compte temporairement verrouillé après trop d'échecs. Réessayez dans {minutes} minutes."
+BAD_CREDENTIALS = "Identifiant ou mot de passe incorrect."
+
+
+def authenticate(username: str, password: str, otp: str | None = None, *, check_otp: bool = True) -> User:
+    """Check credentials with lockout: after LOGIN_MAX_FAILURES failures the account is locked for
+    LOGIN_LOCKOUT_MINUTES, even for the right password. When two-factor is required for one of the
+    user's roles, the TOTP code is checked too (check_otp=False leaves it to a second step)."""
+    now = timezone.now()
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(username=username).first()
+        if user is None or not user.is_active:
+            User().set_password(password)  # same cost as a real check
+            audit(None, AuditAction.LOGIN_FAILED, "user", username=username[:150])
+            raise AuthenticationFailed(BAD_CREDENTIALS)
+        if user.locked_until and user.locked_until > now:
+            minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+            audit(user, AuditAction.LOCKED, user)
+            raise AuthenticationFailed(LOCKED_MESSAGE.format(minutes=minutes), locked=True)
+        if not user.check_password(password):
+            user.failed_logins += 1
+            locked = user.failed_logins >= settings.LOGIN_MAX_FAILURES
+            if locked:
+                user.locked_until = now + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+                user.failed_logins = 0
+            user.save(update_fields=["failed_logins", "locked_until"])
+            audit(user, AuditAction.LOCKED if locked else AuditAction.LOGIN_FAILED, user)
+            if locked:
+                raise AuthenticationFailed(
+                    LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES), locked=True
+                )
+            raise AuthenticationFailed(BAD_CREDENTIALS)
+        if check_otp and two_factor_required(user):
+            if not user.has_totp:
+                raise AuthenticationFailed(
+                    "La double authentification est obligatoire pour votre rôle : activez-la depuis "
+                    "l'interface avant d'utiliser l'API.",
+                    needs_otp=True,
+                )
+            if not otp or not verify_totp(user, otp):
+                raise AuthenticationFailed("Code de double authentification manquant ou incorrect.", needs_otp=True)
+        if user.failed_logins or user.locked_until:
+            user.failed_logins = 0
+            user.locked_until = None
+            user.save(update_fields=["failed_logins", "locked_until"])
+    return user
+
+
+def record_login(user: User, via: str) -> None:
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    audit(user, AuditAction.LOGIN, user, via=via)
+
+
+def two_factor_required(user: User) -> bool:
+    roles = scoping.roles_of(user)
+    if user.is_superuser:
+        roles = roles | {Role.ADMIN}
+    return TwoFactorRequirement.objects.filter(role__in=roles, required=True).exists()
+
+
+def set_two_factor_requirement(actor: User, role: str, required: bool) -> TwoFactorRequirement:
+    """An admin makes two-factor authentication mandatory (or not) for a role."""
+    scoping.require(actor, Perm.MANAGE_USERS)
+    if role not in Role.values:
+        raise Invalid({"role": "Rôle inconnu."})
+    with transaction.atomic():
+        rule, _ = TwoFactorRequirement.objects.update_or_create(role=role, defaults={"required": required})
+        audit(actor, AuditAction.UPDATE, rule, role=role, required=required)
+    return rule
+
+
+def start_totp(user: User) -> str:
+    """Give the user a new TOTP secret, to be confirmed by a first code."""
+    user.totp_secret = pyotp.random_base32()
+    user.totp_confirmed_at = None
+    user.save(update_fields=["totp_secret", "totp_confirmed_at"])
+    return user.totp_secret
+
+
+def totp_uri(user: User) -> str:
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name="Parcours")
+
+
+def verify_totp(user: User, code: str) -> bool:
+    if not user.totp_secret:
+        return False
+    return pyotp.TOTP(user.totp_secret).verify(str(code).strip().replace(" ", ""), valid_window=1)
+
+
+def confirm_totp(user: User, code: str) -> None:
+    if not verify_totp(user, code):
+        raise Invalid({"code": "Code incorrect : vérifiez l'heure de votre téléphone et réessayez."})
+    user.totp_confirmed_at = timezone.now()
+    user.save(update_fields=["totp_confirmed_at"])
+    audit(user, AuditAction.UPDATE, user, totp="enabled")
+
+
+def issue_token(user: User, name: str = "", *, days: int | None = None) -> str:
+    """Create an API token; its clear value is returned once and only its hash is stored."""
+    key = "prc_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name[:100],
+        prefix=key[:12],
+        key_hash=ApiToken.hash(key),
+        expires_at=timezone.now() + timedelta(days=days) if days else None,
+    )
+    audit(user, AuditAction.TOKEN, token, event="created")
+    return key
+
+
+def user_for_token(key: str) -> User | None:
+    now = timezone.now()
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash(key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None or (token.expires_at and token.expires_at <= now):
+        return None
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def revoke_token(actor: User, token_id: int) -> ApiToken:
+    """A user revokes one of their tokens (an admin any token)."""
+    qs = ApiToken.objects.all() if scoping.has_perm_somewhere(actor, Perm.MANAGE_USERS) else actor.api_tokens
+    token = qs.filter(pk=token_id, revoked_at__isnull=True).first()
+    if token is None:
+        raise NotFound("Jeton introuvable.")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit(actor, AuditAction.TOKEN, token, event="revoked")
+    return token
+
+
+def parse_scope(scope: str):
+    """'organisation:ID', 'establishment:ID' or 'unit:ID' → (field, object)."""
+    from parcours.directory.models import Establishment, Organisation, Unit
+
+    models = {"organisation": Organisation, "establishment": Establishment, "unit": Unit}
+    kind, _, raw_id = (scope or "").partition(":")
+    if kind not in models or not raw_id.isdigit():
+        raise Invalid({"scope": "Périmètre attendu : organisation:ID, establishment:ID ou unit:ID."})
+    obj = models[kind].objects.filter(pk=int(raw_id)).first()
+    if obj is None:
+        raise Invalid({"scope": f"{kind} {raw_id} introuvable."})
+    return kind, obj
+
+
+def create_user(
+    actor: User,
+    *,
+    username: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    memberships: list[dict] | None = None,
+) -> User:
+    """A group admin creates a user with memberships (role + scope) inside the admin's own scope."""
+    scoping.require(actor, Perm.MANAGE_USERS)
+    errors = {}
+    if not username or len(username) > 150:
+        errors["username"] = "Identifiant obligatoire (150 caractères au plus)."
+    elif User.objects.filter(username=username).exists():
+        errors["username"] = "Cet identifiant existe déjà."
+    try:
+        password_validation.validate_password(password or "", User(username=username, first_name=first_name))
+    except ValidationError as exc:
+        errors["password"] = " ".join(exc.messages)
+    parsed = []
+    admin_orgs = scoping.organisation_ids(actor, Perm.MANAGE_USERS)
+    for index, item in enumerate(memberships or []):
+        role = (item or {}).get("role")
+        if role not in Role.values:
+            errors[f"memberships[{index}].role"] = "Rôle inconnu."
+            continue
+        try:
+            kind, obj = parse_scope((item or {}).get("scope", ""))
+        except Invalid as exc:
+            errors[f"memberships[{index}].scope"] = exc.errors[0]["message"]
+            continue
+        if admin_orgs is not None and not _within(kind, obj, admin_orgs):
+            errors[f"memberships[{index}].scope"] = "Ce périmètre est hors du vôtre."
+            continue
+        parsed.append((role, kind, obj))
+    if errors:
+        raise Invalid(errors)
+    with transaction.atomic():
+        user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+        user.set_password(password)
+        user.save()
+        for role, kind, obj in parsed:
+            Membership.objects.create(user=user, role=role, **{kind: obj})
+        audit(actor, AuditAction.CREATE, user, memberships=[f"{r}@{k}:{o.pk}" for r, k, o in parsed])
+    return user
+
+
+def _within(kind: str, obj, org_ids: set[int]) -> bool:
+    if kind == "organisation":
+        return obj.pk in org_ids
+    if kind == "establishment":
+        return obj.organisation_id in org_ids
+    return obj.establishment.organisation_id in org_ids

@@ -1,0 +1,102 @@
+"""Read queries on stays: occupancy, vacancy, a person's stays. Always scoped to the acting user."""
+
+from datetime import date, timedelta
+
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from parcours.access import scoping
+from parcours.core.dates import today
+from parcours.directory.models import Unit
+from parcours.directory.selectors import capacity_subquery
+from parcours.pathways.models import Stay
+
+
+def occupying_q(day: date, prefix: str = "") -> Q:
+    """Stays occupying a place on a day: entered on or before it and not yet left (a same-day stay
+    occupies its day)."""
+    p = prefix
+    return Q(**{f"{p}start_date__lte": day}) & (
+        Q(**{f"{p}end_date__isnull": True})
+        | Q(**{f"{p}end_date__gt": day})
+        | Q(**{f"{p}end_date": day, f"{p}start_date": day})
+    )
+
+
+def occupied_subquery(day: date, unit_ref: str = "pk"):
+    return Coalesce(
+        Subquery(
+            Stay.objects.filter(occupying_q(day), unit_id=OuterRef(unit_ref))
+            .order_by()
+            .values("unit_id")
+            .annotate(n=Count("id"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+
+
+def held_places(unit: Unit, day: date) -> int:
+    """Places held on a day for persons accepted but not yet admitted (admissions issue adds them)."""
+    return 0
+
+
+def vacancy_on(unit: Unit, day: date) -> dict:
+    """Capacity in force on the day, places occupied by stays, places held, and what is left."""
+    capacity = unit.capacity_on(day)
+    occupied = Stay.objects.filter(occupying_q(day), unit=unit).count()
+    held = held_places(unit, day)
+    return {
+        "unit": unit.pk,
+        "on": day,
+        "capacity": capacity,
+        "occupied": occupied,
+        "held": held,
+        "vacant": max(0, capacity - occupied - held),
+    }
+
+
+def offer(user, day: date | None = None):
+    """Units in the user's scope with capacity and occupancy on the day, ordered by establishment."""
+    day = day or today()
+    return (
+        scoping.units_visible_to(user)
+        .select_related("establishment__organisation", "establishment__commune")
+        .annotate(capacity_today=capacity_subquery(day), occupied_today=occupied_subquery(day))
+        .order_by("establishment__organisation__name", "establishment__name", "name")
+    )
+
+
+def stays(user, *, person=None, unit=None, open_on: date | None = None):
+    """Stays visible to the user: those in units of their scope, and all stays of persons they may
+    see (the record shows the whole pathway)."""
+    from parcours.people.models import Person
+
+    visible_persons = Person.objects.visible_to(user).values("pk")
+    qs = Stay.objects.filter(person_id__in=visible_persons).select_related(
+        "unit__establishment", "person"
+    )
+    if person is not None:
+        qs = qs.filter(person_id=person)
+    if unit is not None:
+        qs = qs.filter(unit_id=unit)
+    if open_on is not None:
+        qs = qs.filter(occupying_q(open_on))
+    return qs.order_by("-start_date", "-id")
+
+
+def stay_for(user, stay_id):
+    try:
+        stay_id = int(stay_id)
+    except (TypeError, ValueError):
+        stay_id = 0
+    stay = stays(user).filter(pk=stay_id).first()
+    if stay is None:
+        from parcours.core.errors import NotFound
+
+        raise NotFound("Séjour introuvable.")
+    return stay
+
+
+__all__ = ["timedelta"]

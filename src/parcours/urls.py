@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from parcours.api.api import api
+from parcours.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("gestion/", admin.site.urls),
+    path("", include("parcours.access.urls")),
+    path("", include("parcours.directory.urls")),
+    path("", include("parcours.people.urls")),
+    path("", core_views.home, name="home"),
+]
