@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, time
 
+from django.db.models import Q
 from django.utils import timezone
 
 from parcours.access import scoping
@@ -13,6 +14,13 @@ def audit_events(actor, *, person=None, actor_id=None, action=None, date_from: d
     """Audit events, newest first (admin and quality roles only)."""
     scoping.require(actor, Perm.VIEW_AUDIT)
     qs = AuditEvent.objects.select_related("actor").order_by("-at", "-id")
+    if not scoping.sees_everything(actor):
+        # Events on the persons of the viewer's scope, and the other events of its colleagues.
+        from parcours.people.models import Person
+
+        persons = Person.objects.visible_to(actor, Perm.VIEW_AUDIT).values("pk")
+        colleagues = users_in_scope(actor, Perm.VIEW_AUDIT).values("pk")
+        qs = qs.filter(Q(person_id__in=persons) | Q(person_id__isnull=True, actor_id__in=colleagues))
     if person:
         qs = qs.filter(person_id=person)
     if actor_id:
@@ -27,17 +35,22 @@ def audit_events(actor, *, person=None, actor_id=None, action=None, date_from: d
     return qs
 
 
+def users_in_scope(actor, perm: str):
+    """Users holding a membership inside the actor's scope for a permission."""
+    qs = User.objects.all()
+    if scoping.sees_everything(actor):
+        return qs
+    units = scoping.units_visible_to(actor, perm).values("pk")
+    ests = scoping.establishments_visible_to(actor, perm).values("pk")
+    orgs = scoping.organisation_ids(actor, perm) or set()
+    return qs.filter(
+        Q(memberships__organisation_id__in=orgs)
+        | Q(memberships__establishment_id__in=ests)
+        | Q(memberships__unit_id__in=units)
+    ).distinct()
+
+
 def users(actor):
     """Users (group admins only), with their memberships."""
     scoping.require(actor, Perm.MANAGE_USERS)
-    qs = User.objects.prefetch_related("memberships").order_by("username")
-    orgs = scoping.organisation_ids(actor, Perm.MANAGE_USERS)
-    if orgs is not None:
-        from django.db.models import Q
-
-        qs = qs.filter(
-            Q(memberships__organisation_id__in=orgs)
-            | Q(memberships__establishment__organisation_id__in=orgs)
-            | Q(memberships__unit__establishment__organisation_id__in=orgs)
-        ).distinct()
-    return qs
+    return users_in_scope(actor, Perm.MANAGE_USERS).prefetch_related("memberships").order_by("username")

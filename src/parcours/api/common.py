@@ -1,0 +1,75 @@
+"""Shared API pieces: authentication (Bearer token or browser session), pagination, error schema."""
+
+from django.http import HttpRequest
+from ninja import Schema
+from ninja.security import HttpBearer, SessionAuth
+
+from parcours.access.services import user_for_token
+
+
+class TokenAuth(HttpBearer):
+    """Authorization: Bearer <token> — a hashed, revocable API token."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionCookieAuth(SessionAuth):
+    """A logged-in browser session (CSRF checked on writes)."""
+
+    def authenticate(self, request: HttpRequest, key):
+        user = super().authenticate(request, key)
+        if user is None:
+            return None
+        from parcours.access.middleware import SESSION_OTP_KEY
+        from parcours.access.services import two_factor_required
+
+        if two_factor_required(user) and not request.session.get(SESSION_OTP_KEY):
+            return None
+        return user
+
+
+AUTH = [TokenAuth(), SessionCookieAuth(csrf=True)]
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[FieldError] = []
+
+
+def page(queryset, limit: int, offset: int) -> tuple[int, list]:
+    """Apply ?limit= (default 50, max 500) and ?offset= to a queryset: (count, items)."""
+    from parcours.core.errors import Invalid
+
+    errors = {}
+    if limit < 1 or limit > 500:
+        errors["limit"] = "Entre 1 et 500."
+    if offset < 0:
+        errors["offset"] = "Positif ou nul."
+    if errors:
+        raise Invalid(errors)
+    return queryset.count(), list(queryset[offset : offset + limit])
+
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def list_of(schema: type[Schema]) -> type[Schema]:
+    """The list envelope of API.md for a schema: {"count": N, "items": [...]}."""
+    from pydantic import create_model
+
+    return create_model(f"{schema.__name__.removesuffix('Out')}List", __base__=Schema, count=(int, ...),
+                        items=(list[schema], ...))
+
+
+def listing(queryset, limit: int, offset: int) -> dict:
+    count, items = page(queryset, limit, offset)
+    return {"count": count, "items": items}

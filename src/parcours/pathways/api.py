@@ -1,0 +1,36 @@
+"""API: stays (API.md — Pathways)."""
+
+from ninja import Router
+
+from parcours.access.models import AuditAction
+from parcours.access.services import audit
+from parcours.api.common import ERRORS, list_of, page
+from parcours.pathways import selectors, services
+from parcours.pathways.schemas import StayEndIn, StayIn, StayOut
+
+router = Router(tags=["Parcours"])
+
+
+@router.get("/stays", response={200: list_of(StayOut), **ERRORS})
+def list_stays(request, person: int | None = None, unit: int | None = None, limit: int = 50, offset: int = 0):
+    """Stays of the persons visible to the user; the listing is audited."""
+    count, items = page(selectors.stays(request.user, person=person, unit=unit), limit, offset)
+    audit(request.user, AuditAction.VIEW, "stay", person=person, section="stays", ids=[s.pk for s in items])
+    return {"count": count, "items": items}
+
+
+@router.post("/stays", response={201: StayOut, **ERRORS})
+def create_stay(request, data: StayIn):
+    return 201, services.create_stay(request.user, **data.dict())
+
+
+@router.get("/stays/{stay_id}", response={200: StayOut, **ERRORS})
+def get_stay(request, stay_id: int):
+    stay = selectors.stay_for(request.user, stay_id)
+    audit(request.user, AuditAction.VIEW, stay, person=stay.person_id, section="stay")
+    return stay
+
+
+@router.post("/stays/{stay_id}/end", response={200: StayOut, **ERRORS})
+def end_stay(request, stay_id: int, data: StayEndIn):
+    return services.end_stay(request.user, stay_id, **data.dict())

@@ -1,0 +1,147 @@
+import datetime as dt
+from datetime import date, datetime
+
+from ninja import Field, Schema
+
+
+class PersonIn(Schema):
+    first_name: str
+    last_name: str
+    birth_date: date
+    sex: str
+    commune: str | None = None
+    birth_name: str = ""
+    nir: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    home_establishment: int | None = None
+    allow_duplicate: bool = Field(False, description="créer malgré des doublons probables (après vérification)")
+
+
+class PersonPatch(Schema):
+    first_name: str | None = None
+    last_name: str | None = None
+    birth_name: str | None = None
+    birth_date: date | None = None
+    sex: str | None = None
+    commune: str | None = None
+    nir: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+class PersonOut(Schema):
+    id: int
+    first_name: str
+    last_name: str
+    birth_name: str
+    birth_date: date
+    sex: str
+    age: int
+    commune: str | None = Field(None, alias="commune_id")
+    home_establishment: int | None = Field(None, alias="home_establishment_id")
+    archived_at: datetime | None
+    merged_into: int | None = Field(None, alias="merged_into_id")
+
+
+class PersonDetailOut(PersonOut):
+    nir: str
+    address: str
+    phone: str
+    email: str
+    created_at: datetime
+
+
+class RelationshipIn(Schema):
+    relative: int
+    kind: str
+    parental_authority: bool = False
+    notes: str = ""
+
+
+class RelationshipOut(Schema):
+    id: int
+    person: int = Field(..., alias="person_id")
+    relative: int = Field(..., alias="relative_id")
+    relative_name: str
+    kind: str
+    parental_authority: bool
+    notes: str
+
+    @staticmethod
+    def resolve_relative_name(obj):
+        return str(obj.relative)
+
+
+class MeasureIn(Schema):
+    kind: str
+    start_date: date
+    end_date: date | None = None
+    authority: int | None = None
+    reference: str = ""
+    details: str = ""
+
+
+class MeasurePatch(Schema):
+    kind: str | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    reference: str | None = None
+    details: str | None = None
+
+
+class MeasureOut(Schema):
+    id: int
+    person: int = Field(..., alias="person_id")
+    kind: str
+    authority: int | None = Field(None, alias="authority_id")
+    start_date: date
+    end_date: date | None
+    reference: str
+    details: str
+
+
+class NoteIn(Schema):
+    text: str
+    date: dt.date | None = None
+    confidentiality: str = "team"
+
+
+class NoteOut(Schema):
+    id: int
+    person: int = Field(..., alias="person_id")
+    author: int | None = Field(None, alias="author_id")
+    date: dt.date
+    text: str
+    confidentiality: str
+    created_at: datetime
+
+
+class DocumentOut(Schema):
+    id: int
+    person: int = Field(..., alias="person_id")
+    kind: str
+    title: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+    document_date: date | None
+    retention_until: date | None
+
+
+class ChangeOut(Schema):
+    at: datetime
+    actor: int | None = Field(None, alias="actor_id")
+    model: str
+    object_id: int
+    field: str
+    old_value: str
+    new_value: str
+
+
+class MergeIn(Schema):
+    merged: int = Field(..., description="id du dossier en double, fusionné dans celui-ci")
