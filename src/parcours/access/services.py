@@ -52,44 +52,50 @@ def authenticate(username: str, password: str, otp: str | None = None, *, check_
     """Check credentials with lockout: after LOGIN_MAX_FAILURES failures the account is locked for
     LOGIN_LOCKOUT_MINUTES, even for the right password. When two-factor is required for one of the
     user's roles, the TOTP code is checked too (check_otp=False leaves it to a second step)."""
-    now = timezone.now()
-    with transaction.atomic():
-        user = User.objects.select_for_update().filter(username=username).first()
-        if user is None or not user.is_active:
-            User().set_password(password)  # same cost as a real check
-            audit(None, AuditAction.LOGIN_FAILED, "user", username=username[:150])
-            raise AuthenticationFailed(BAD_CREDENTIALS)
-        if user.locked_until and user.locked_until > now:
-            minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-            audit(user, AuditAction.LOCKED, user)
-            raise AuthenticationFailed(LOCKED_MESSAGE.format(minutes=minutes), locked=True)
-        if not user.check_password(password):
-            user.failed_logins += 1
-            locked = user.failed_logins >= settings.LOGIN_MAX_FAILURES
-            if locked:
-                user.locked_until = now + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-                user.failed_logins = 0
-            user.save(update_fields=["failed_logins", "locked_until"])
-            audit(user, AuditAction.LOCKED if locked else AuditAction.LOGIN_FAILED, user)
-            if locked:
-                raise AuthenticationFailed(
-                    LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES), locked=True
-                )
-            raise AuthenticationFailed(BAD_CREDENTIALS)
-        if check_otp and two_factor_required(user):
-            if not user.has_totp:
-                raise AuthenticationFailed(
-                    "La double authentification est obligatoire pour votre rôle : activez-la depuis "
-                    "l'interface avant d'utiliser l'API.",
-                    needs_otp=True,
-                )
-            if not otp or not verify_totp(user, otp):
-                raise AuthenticationFailed("Code de double authentification manquant ou incorrect.", needs_otp=True)
-        if user.failed_logins or user.locked_until:
-            user.failed_logins = 0
-            user.locked_until = None
-            user.save(update_fields=["failed_logins", "locked_until"])
+    failure = None
+    with transaction.atomic():  # the failure count is committed before the refusal is raised
+        failure, user = _check_credentials(username, password)
+    if failure:
+        raise failure
+    if check_otp and two_factor_required(user):
+        if not user.has_totp:
+            raise AuthenticationFailed(
+                "La double authentification est obligatoire pour votre rôle : activez-la depuis "
+                "l'interface avant d'utiliser l'API.",
+                needs_otp=True,
+            )
+        if not otp or not verify_totp(user, otp):
+            raise AuthenticationFailed("Code de double authentification manquant ou incorrect.", needs_otp=True)
     return user
+
+
+def _check_credentials(username: str, password: str) -> tuple[AuthenticationFailed | None, User | None]:
+    now = timezone.now()
+    user = User.objects.select_for_update().filter(username=username).first()
+    if user is None or not user.is_active:
+        User().set_password(password)  # same cost as a real check
+        audit(None, AuditAction.LOGIN_FAILED, "user", username=(username or "")[:150])
+        return AuthenticationFailed(BAD_CREDENTIALS), None
+    if user.locked_until and user.locked_until > now:
+        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
+        audit(user, AuditAction.LOCKED, user)
+        return AuthenticationFailed(LOCKED_MESSAGE.format(minutes=minutes), locked=True), None
+    if not user.check_password(password):
+        user.failed_logins += 1
+        locked = user.failed_logins >= settings.LOGIN_MAX_FAILURES
+        if locked:
+            user.locked_until = now + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+            user.failed_logins = 0
+        user.save(update_fields=["failed_logins", "locked_until"])
+        audit(user, AuditAction.LOCKED if locked else AuditAction.LOGIN_FAILED, user)
+        if locked:
+            return AuthenticationFailed(LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES), locked=True), None
+        return AuthenticationFailed(BAD_CREDENTIALS), None
+    if user.failed_logins or user.locked_until:
+        user.failed_logins = 0
+        user.locked_until = None
+        user.save(update_fields=["failed_logins", "locked_until"])
+    return None, user
 
 
 def record_login(user: User, via: str) -> None:

@@ -102,8 +102,7 @@ def create_organisation(actor, *, name: str, kind: str, finess_ej: str = "", mem
 def create_establishment(actor, *, organisation: int, name: str, commune: str, finess_et: str = "",
                          category: str = "", address: str = "") -> Establishment:
     """Register an establishment of an organisation in the actor's scope (FINESS validated)."""
-    org = pick(Organisation, organisation, "organisation", "Organisation",
-               scoping.organisations_visible_to(actor, Perm.MANAGE_OFFER))
+    org = pick(Organisation, organisation, "organisation", "Organisation", scoping.organisations_visible_to(actor))
     _require_org_scope(actor, org)
     category = (category or "").strip()
     if category and category not in FINESS_CATEGORIES and category not in FINESS_CATEGORIES.values():
