@@ -37,12 +37,23 @@ def make_user(username, role=None, scope=None, **extra):
     return user
 
 
+def ensure_communes():
+    """Transactional tests (live server, browser) truncate tables, data migrations included: reload
+    the communes of the départements the tests use."""
+    from parcours.directory.models import Commune
+    from parcours.directory.services import load_communes
+
+    if not Commune.objects.filter(code="12145").exists():
+        load_communes(departements={"12", "40", "93"})
+
+
 @pytest.fixture
 def world(db):
     from parcours.directory.models import Commune, Establishment, Organisation, Unit, UnitCapacity
     from parcours.pathways.models import Stay
     from parcours.people.models import Person
 
+    ensure_communes()
     group = Organisation.objects.create(name="GCSMS Test", kind="group")
     assoc = Organisation.objects.create(name="Association Test", kind="association")
     assoc.member_of.add(group)
