@@ -29,8 +29,9 @@ def _media_root(settings, tmp_path):
 def make_user(username, role=None, scope=None, **extra):
     from parcours.access.models import Membership, User
 
-    user = User.objects.create_user(username=username, password=PASSWORD, first_name=username.title(),
-                                    last_name="Test", **extra)
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, first_name=username.title(), last_name="Test", **extra
+    )
     if role:
         kind = scope._meta.model_name
         Membership.objects.create(user=user, role=role, **{kind: scope})
@@ -61,15 +62,36 @@ def world(db):
     departement = Organisation.objects.create(name="Département de l'Aveyron", kind="departement")
     millau = Commune.objects.get(code="12145")
     saint_denis = Commune.objects.get(code="93066")
-    e1 = Establishment.objects.create(organisation=assoc, name="MECS Millau", finess_et="120000001",
-                                      category="177", commune=millau)
-    e2 = Establishment.objects.create(organisation=other_assoc, name="SESSAD Saint-Denis", finess_et="930000001",
-                                      category="182", commune=saint_denis)
-    u1 = Unit.objects.create(establishment=e1, name="Internat Millau", modality="residential",
-                             public="child_protection", age_min=6, age_max=18, opened_on=date(2015, 1, 1))
+    e1 = Establishment.objects.create(
+        organisation=assoc, name="MECS Millau", finess_et="120000001", category="177", commune=millau
+    )
+    e2 = Establishment.objects.create(
+        organisation=other_assoc,
+        name="SESSAD Saint-Denis",
+        finess_et="930000001",
+        category="182",
+        commune=saint_denis,
+    )
+    u1 = Unit.objects.create(
+        establishment=e1,
+        name="Internat Millau",
+        modality="residential",
+        public="child_protection",
+        age_min=6,
+        age_max=18,
+        opened_on=date(2015, 1, 1),
+    )
     UnitCapacity.objects.create(unit=u1, capacity=2, valid_from=date(2015, 1, 1))
-    u2 = Unit.objects.create(establishment=e2, name="SESSAD TCC", modality="ambulatory", public="disability",
-                             age_min=0, age_max=20, opening_days=210, opened_on=date(2015, 1, 1))
+    u2 = Unit.objects.create(
+        establishment=e2,
+        name="SESSAD TCC",
+        modality="ambulatory",
+        public="disability",
+        age_min=0,
+        age_max=20,
+        opening_days=210,
+        opened_on=date(2015, 1, 1),
+    )
     UnitCapacity.objects.create(unit=u2, capacity=14, valid_from=date(2015, 1, 1))
     admin = make_user("admin", "admin", group)
     director = make_user("directeur", "director", e1)
@@ -77,11 +99,31 @@ def world(db):
     outsider = make_user("educ_e2", "educator", e2)
     educator = make_user("educ_e1", "educator", e1)
     partner = make_user("referent_ase", "partner", departement)
-    child = Person.objects.create(first_name="Joël", last_name="Dupont-Martin", birth_date=date(2012, 3, 4),
-                                  sex="m", home_establishment=e1, commune=millau)
+    child = Person.objects.create(
+        first_name="Joël",
+        last_name="Dupont-Martin",
+        birth_date=date(2012, 3, 4),
+        sex="m",
+        home_establishment=e1,
+        commune=millau,
+    )
     Stay.objects.create(person=child, unit=u1, start_date=date(2024, 9, 1))
     return SimpleNamespace(
-        group=group, assoc=assoc, other_assoc=other_assoc, departement=departement, e1=e1, e2=e2, u1=u1,
-        u2=u2, admin=admin, director=director, quality=quality, outsider=outsider, educator=educator,
-        partner=partner, child=child, millau=millau, saint_denis=saint_denis,
+        group=group,
+        assoc=assoc,
+        other_assoc=other_assoc,
+        departement=departement,
+        e1=e1,
+        e2=e2,
+        u1=u1,
+        u2=u2,
+        admin=admin,
+        director=director,
+        quality=quality,
+        outsider=outsider,
+        educator=educator,
+        partner=partner,
+        child=child,
+        millau=millau,
+        saint_denis=saint_denis,
     )

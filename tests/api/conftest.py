@@ -17,8 +17,9 @@ class ApiClient:
         if method in ("get", "delete"):
             response = getattr(self.client, method)(url, data or {}, **kwargs)
         else:
-            response = getattr(self.client, method)(url, json.dumps(data or {}), content_type="application/json",
-                                                    **kwargs)
+            response = getattr(self.client, method)(
+                url, json.dumps(data or {}), content_type="application/json", **kwargs
+            )
         try:
             response.data = response.json()
         except ValueError:

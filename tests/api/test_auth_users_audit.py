@@ -37,8 +37,11 @@ def test_missing_or_revoked_token_is_401(api, world):
 def test_users_admin_only(api, world):
     assert api.director.get("/users").status_code == 403
     assert api.admin.get("/users").status_code == 200
-    body = {"username": "nouvelle.educ", "password": "un-mot-de-passe-long-7",
-            "memberships": [{"role": "educator", "scope": f"establishment:{world.e1.pk}"}]}
+    body = {
+        "username": "nouvelle.educ",
+        "password": "un-mot-de-passe-long-7",
+        "memberships": [{"role": "educator", "scope": f"establishment:{world.e1.pk}"}],
+    }
     assert api.director.post("/users", body).status_code == 403
     created = api.admin.post("/users", body)
     assert created.status_code == 201, created.data
@@ -47,13 +50,19 @@ def test_users_admin_only(api, world):
 
 def test_users_bad_input_names_fields_and_writes_nothing(api, world):
     before = User.objects.count()
-    response = api.admin.post("/users", {"username": "x", "password": "123",
-                                         "memberships": [{"role": "king", "scope": "planet:1"}]})
+    response = api.admin.post(
+        "/users", {"username": "x", "password": "123", "memberships": [{"role": "king", "scope": "planet:1"}]}
+    )
     assert response.status_code == 422
     assert {"password", "memberships[0].role"} <= fields_of(response)
-    out_of_scope = api.admin.post("/users", {"username": "y", "password": "un-mot-de-passe-long-7",
-                                             "memberships": [{"role": "educator",
-                                                              "scope": f"establishment:{world.e2.pk}"}]})
+    out_of_scope = api.admin.post(
+        "/users",
+        {
+            "username": "y",
+            "password": "un-mot-de-passe-long-7",
+            "memberships": [{"role": "educator", "scope": f"establishment:{world.e2.pk}"}],
+        },
+    )
     assert out_of_scope.status_code == 422 and "memberships[0].scope" in fields_of(out_of_scope)
     missing = api.admin.post("/users", {"password": "x"})
     assert missing.status_code == 422 and "username" in fields_of(missing)

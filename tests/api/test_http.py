@@ -46,7 +46,12 @@ def test_health_openapi_and_docs(live_server, world):
     assert status == 200 and json.loads(body)["status"] == "ok"
     status, _, body = call(live_server.url + "/api/v1/openapi.json")
     paths = json.loads(body)["paths"]
-    for path in ("/api/v1/persons", "/api/v1/units/{unit_id}/vacancy", "/api/v1/stays/{stay_id}/end", "/api/v1/audit"):
+    for path in (
+        "/api/v1/persons",
+        "/api/v1/units/{unit_id}/vacancy",
+        "/api/v1/stays/{stay_id}/end",
+        "/api/v1/audit",
+    ):
         assert path in paths
     status, _, _ = call(live_server.url + "/api/v1/docs")
     assert status == 200

@@ -35,21 +35,38 @@ def test_create_person_with_duplicate_check(api, world):
     created = api.director.post("/persons", CHILD)
     assert created.status_code == 201, created.data
     assert Person.objects.get(pk=created.data["id"]).home_establishment == world.e1
-    twin = api.director.post("/persons", dict(CHILD, first_name="Eloi", last_name="Lea"))  # inverted, no accents
+    twin = api.director.post(
+        "/persons", dict(CHILD, first_name="Eloi", last_name="Lea")
+    )  # inverted, no accents
     assert twin.status_code == 409
-    assert twin.data["errors"][0]["field"] == "duplicates" and str(created.data["id"]) in twin.data["errors"][0]["message"]
-    confirmed = api.director.post("/persons", dict(CHILD, first_name="Eloi", last_name="Lea", allow_duplicate=True))
+    assert (
+        twin.data["errors"][0]["field"] == "duplicates"
+        and str(created.data["id"]) in twin.data["errors"][0]["message"]
+    )
+    confirmed = api.director.post(
+        "/persons", dict(CHILD, first_name="Eloi", last_name="Lea", allow_duplicate=True)
+    )
     assert confirmed.status_code == 201
 
 
 def test_create_person_bad_input_and_roles(api, world):
     before = Person.objects.count()
-    bad = api.director.post("/persons", {"first_name": "", "last_name": "X", "birth_date": "2030-01-01", "sex": "z",
-                                         "commune": "00000", "nir": "123"})
+    bad = api.director.post(
+        "/persons",
+        {
+            "first_name": "",
+            "last_name": "X",
+            "birth_date": "2030-01-01",
+            "sex": "z",
+            "commune": "00000",
+            "nir": "123",
+        },
+    )
     assert bad.status_code == 422
     assert "commune" in fields_of(bad)
-    bad2 = api.director.post("/persons", {"first_name": "", "last_name": "X", "birth_date": "2010-01-01", "sex": "z",
-                                          "nir": "123"})
+    bad2 = api.director.post(
+        "/persons", {"first_name": "", "last_name": "X", "birth_date": "2010-01-01", "sex": "z", "nir": "123"}
+    )
     assert {"first_name", "sex", "nir"} <= fields_of(bad2)
     future = api.director.post("/persons", dict(CHILD, birth_date="2999-01-01"))
     assert fields_of(future) == {"birth_date"}
@@ -73,32 +90,54 @@ def test_patch_keeps_field_history(api, world):
 
 
 def test_relationships(api, world):
-    mother = api.director.post("/persons", {"first_name": "Sophie", "last_name": "Dupont", "birth_date": "1985-02-03",
-                                            "sex": "f"}).data
-    response = api.director.post(f"/persons/{world.child.pk}/relationships",
-                                 {"relative": mother["id"], "kind": "mother", "parental_authority": True})
+    mother = api.director.post(
+        "/persons", {"first_name": "Sophie", "last_name": "Dupont", "birth_date": "1985-02-03", "sex": "f"}
+    ).data
+    response = api.director.post(
+        f"/persons/{world.child.pk}/relationships",
+        {"relative": mother["id"], "kind": "mother", "parental_authority": True},
+    )
     assert response.status_code == 201, response.data
     assert Relationship.objects.filter(person_id=mother["id"], relative=world.child, kind="child").exists()
     listed = api.director.get(f"/persons/{world.child.pk}/relationships").data
     assert listed[0]["relative_name"] == "DUPONT Sophie" and listed[0]["parental_authority"] is True
-    assert api.director.post(f"/persons/{world.child.pk}/relationships",
-                             {"relative": mother["id"], "kind": "mother"}).status_code == 409
-    assert "kind" in fields_of(api.director.post(f"/persons/{world.child.pk}/relationships",
-                                                 {"relative": mother["id"], "kind": "cousin"}))
-    assert "relative" in fields_of(api.director.post(f"/persons/{world.child.pk}/relationships",
-                                                     {"relative": 999999, "kind": "father"}))
-    assert api.quality.post(f"/persons/{world.child.pk}/relationships",
-                            {"relative": mother["id"], "kind": "father"}).status_code == 403
+    assert (
+        api.director.post(
+            f"/persons/{world.child.pk}/relationships", {"relative": mother["id"], "kind": "mother"}
+        ).status_code
+        == 409
+    )
+    assert "kind" in fields_of(
+        api.director.post(
+            f"/persons/{world.child.pk}/relationships", {"relative": mother["id"], "kind": "cousin"}
+        )
+    )
+    assert "relative" in fields_of(
+        api.director.post(f"/persons/{world.child.pk}/relationships", {"relative": 999999, "kind": "father"})
+    )
+    assert (
+        api.quality.post(
+            f"/persons/{world.child.pk}/relationships", {"relative": mother["id"], "kind": "father"}
+        ).status_code
+        == 403
+    )
 
 
 def test_measures(api, world):
-    body = {"kind": "judicial_placement", "authority": world.departement.pk, "start_date": "2024-08-20",
-            "end_date": "2026-08-19", "reference": "TE Rodez 24/123"}
+    body = {
+        "kind": "judicial_placement",
+        "authority": world.departement.pk,
+        "start_date": "2024-08-20",
+        "end_date": "2026-08-19",
+        "reference": "TE Rodez 24/123",
+    }
     response = api.director.post(f"/persons/{world.child.pk}/measures", body)
     assert response.status_code == 201, response.data
     assert api.director.get(f"/persons/{world.child.pk}/measures").data[0]["reference"] == "TE Rodez 24/123"
     before = Measure.objects.count()
-    bad = api.director.post(f"/persons/{world.child.pk}/measures", dict(body, kind="prison", end_date="2020-01-01"))
+    bad = api.director.post(
+        f"/persons/{world.child.pk}/measures", dict(body, kind="prison", end_date="2020-01-01")
+    )
     assert bad.status_code == 422 and {"kind", "end_date"} <= fields_of(bad)
     assert api.quality.post(f"/persons/{world.child.pk}/measures", body).status_code == 403
     assert api.outsider.post(f"/persons/{world.child.pk}/measures", body).status_code == 404
@@ -110,16 +149,25 @@ def test_measures(api, world):
 
 def test_notes_confidentiality(api, world):
     assert api.educator.post(f"/persons/{world.child.pk}/notes", {"text": "Bonne semaine"}).status_code == 201
-    assert api.educator.post(f"/persons/{world.child.pk}/notes",
-                             {"text": "Réservé", "confidentiality": "coordinator"}).status_code == 403
-    assert api.director.post(f"/persons/{world.child.pk}/notes",
-                             {"text": "Réservé", "confidentiality": "coordinator"}).status_code == 201
+    assert (
+        api.educator.post(
+            f"/persons/{world.child.pk}/notes", {"text": "Réservé", "confidentiality": "coordinator"}
+        ).status_code
+        == 403
+    )
+    assert (
+        api.director.post(
+            f"/persons/{world.child.pk}/notes", {"text": "Réservé", "confidentiality": "coordinator"}
+        ).status_code
+        == 201
+    )
     assert [n["text"] for n in api.educator.get(f"/persons/{world.child.pk}/notes").data] == ["Bonne semaine"]
     assert len(api.director.get(f"/persons/{world.child.pk}/notes").data) == 2
     before = Note.objects.count()
     assert "text" in fields_of(api.director.post(f"/persons/{world.child.pk}/notes", {"text": "  "}))
-    assert "confidentiality" in fields_of(api.director.post(f"/persons/{world.child.pk}/notes",
-                                                            {"text": "x", "confidentiality": "secret"}))
+    assert "confidentiality" in fields_of(
+        api.director.post(f"/persons/{world.child.pk}/notes", {"text": "x", "confidentiality": "secret"})
+    )
     assert api.quality.post(f"/persons/{world.child.pk}/notes", {"text": "x"}).status_code == 403
     assert Note.objects.count() == before
 
@@ -131,29 +179,52 @@ def test_documents_upload_download(api, world):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     pdf = b"%PDF-1.4\n% jugement\n"
-    response = client.post(url, {"file": SimpleUploadedFile("jugement.pdf", pdf), "kind": "judgement",
-                                 "title": "Jugement"}, **headers)
+    response = client.post(
+        url,
+        {"file": SimpleUploadedFile("jugement.pdf", pdf), "kind": "judgement", "title": "Jugement"},
+        **headers,
+    )
     assert response.status_code == 201, response.content
     doc_id = response.json()["id"]
     bad = client.post(url, {"file": SimpleUploadedFile("virus.exe", b"MZ..."), "kind": "other"}, **headers)
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "file"
-    fake = client.post(url, {"file": SimpleUploadedFile("faux.pdf", b"not a pdf"), "kind": "other"}, **headers)
+    fake = client.post(
+        url, {"file": SimpleUploadedFile("faux.pdf", b"not a pdf"), "kind": "other"}, **headers
+    )
     assert fake.status_code == 422
     download = client.get(f"/api/v1/documents/{doc_id}/content", **headers)
     assert download.status_code == 200 and download.content == pdf
     assert AuditEvent.objects.filter(action="download", person_id=world.child.pk).count() == 1
     assert api.outsider.get(f"/documents/{doc_id}/content").status_code == 404
-    quality = client.post(url, {"file": SimpleUploadedFile("a.pdf", pdf), "kind": "other"}, **api.quality.headers)
+    quality = client.post(
+        url, {"file": SimpleUploadedFile("a.pdf", pdf), "kind": "other"}, **api.quality.headers
+    )
     assert quality.status_code == 403
 
 
 def test_export_and_merge(api, world):
     export = api.director.get(f"/persons/{world.child.pk}/export")
     assert export.status_code == 200
-    assert set(export.data) >= {"person", "relationships", "measures", "documents", "notes", "stays", "history"}
+    assert set(export.data) >= {
+        "person",
+        "relationships",
+        "measures",
+        "documents",
+        "notes",
+        "stays",
+        "history",
+    }
     assert AuditEvent.objects.filter(action="export", person_id=world.child.pk).exists()
-    twin = api.director.post("/persons", {"first_name": "Joel", "last_name": "Dupont Martin",
-                                          "birth_date": "2012-03-04", "sex": "m", "allow_duplicate": True}).data
+    twin = api.director.post(
+        "/persons",
+        {
+            "first_name": "Joel",
+            "last_name": "Dupont Martin",
+            "birth_date": "2012-03-04",
+            "sex": "m",
+            "allow_duplicate": True,
+        },
+    ).data
     api.director.post(f"/persons/{twin['id']}/notes", {"text": "Note du doublon"})
     assert api.quality.post(f"/persons/{world.child.pk}/merge", {"merged": twin["id"]}).status_code == 403
     merged = api.director.post(f"/persons/{world.child.pk}/merge", {"merged": twin["id"]})

@@ -77,8 +77,12 @@ def create_user(request, data: UserIn):
 def audit_log(request, filters: Query[AuditFilters]):
     """Audit events, newest first (admin and quality roles only)."""
     qs = selectors.audit_events(
-        request.user, person=filters.person, actor_id=filters.actor, action=filters.action,
-        date_from=filters.from_, date_to=filters.to,
+        request.user,
+        person=filters.person,
+        actor_id=filters.actor,
+        action=filters.action,
+        date_from=filters.from_,
+        date_to=filters.to,
     )
     count, items = page(qs, filters.limit, filters.offset)
     return {"count": count, "items": items}

@@ -46,8 +46,9 @@ def validation_error(request, exc: ValidationError):
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request, exc):
-    return api.create_response(request, {"detail": "Authentification requise (jeton ou session).", "errors": []},
-                               status=401)
+    return api.create_response(
+        request, {"detail": "Authentification requise (jeton ou session).", "errors": []}, status=401
+    )
 
 
 @api.exception_handler(Http404)

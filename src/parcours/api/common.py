@@ -66,8 +66,12 @@ def list_of(schema: type[Schema]) -> type[Schema]:
     """The list envelope of API.md for a schema: {"count": N, "items": [...]}."""
     from pydantic import create_model
 
-    return create_model(f"{schema.__name__.removesuffix('Out')}List", __base__=Schema, count=(int, ...),
-                        items=(list[schema], ...))
+    return create_model(
+        f"{schema.__name__.removesuffix('Out')}List",
+        __base__=Schema,
+        count=(int, ...),
+        items=(list[schema], ...),
+    )
 
 
 def listing(queryset, limit: int, offset: int) -> dict:

@@ -59,11 +59,14 @@ def create_establishment(request, data: EstablishmentIn):
 
 
 @router.get("/units", response={200: list_of(UnitOut), **ERRORS})
-def list_units(request, establishment: int | None = None, modality: str | None = None, limit: int = 50,
-               offset: int = 0):
-    qs = selectors.units(request.user).prefetch_related(
-        Prefetch("communes_served", queryset=Commune.objects.only("code"))
-    ).order_by("establishment__name", "name", "id")
+def list_units(
+    request, establishment: int | None = None, modality: str | None = None, limit: int = 50, offset: int = 0
+):
+    qs = (
+        selectors.units(request.user)
+        .prefetch_related(Prefetch("communes_served", queryset=Commune.objects.only("code")))
+        .order_by("establishment__name", "name", "id")
+    )
     if establishment:
         qs = qs.filter(establishment_id=establishment)
     if modality:
@@ -118,7 +121,9 @@ def create_partner(request, data: PartnerIn):
 
 
 @router.get("/communes", response={200: list_of(CommuneOut), **ERRORS})
-def list_communes(request, search: str = "", departement: str | None = None, limit: int = 50, offset: int = 0):
+def list_communes(
+    request, search: str = "", departement: str | None = None, limit: int = 50, offset: int = 0
+):
     """The INSEE communes reference (public reference data, no personal data)."""
     if len(search) > 100:
         raise Invalid({"search": "100 caractères au plus."})
@@ -132,4 +137,3 @@ def list_communes(request, search: str = "", departement: str | None = None, lim
         for word in words:
             qs = qs.filter(name__icontains=word)
     return listing(qs.order_by("code"), limit, offset)
-

@@ -105,8 +105,14 @@ def list_documents(request, person_id: int):
 
 
 @router.post("/persons/{person_id}/documents", response={201: DocumentOut, **ERRORS})
-def upload_document(request, person_id: int, file: File[UploadedFile], kind: Form[str], title: Form[str] = "",
-                    document_date: Form[str] = ""):
+def upload_document(
+    request,
+    person_id: int,
+    file: File[UploadedFile],
+    kind: Form[str],
+    title: Form[str] = "",
+    document_date: Form[str] = "",
+):
     from datetime import date
 
     when = None
@@ -116,8 +122,15 @@ def upload_document(request, person_id: int, file: File[UploadedFile], kind: For
         except ValueError:
             raise Invalid({"document_date": "Date attendue au format AAAA-MM-JJ."}) from None
     data = file.read()
-    return 201, services.upload_document(request.user, person_id, filename=file.name or "", data=data, kind=kind,
-                                         title=title, document_date=when)
+    return 201, services.upload_document(
+        request.user,
+        person_id,
+        filename=file.name or "",
+        data=data,
+        kind=kind,
+        title=title,
+        document_date=when,
+    )
 
 
 @router.get("/documents/{document_id}/content", response={200: None, **ERRORS})

@@ -16,7 +16,9 @@ class PersonIn(Schema):
     phone: str = ""
     email: str = ""
     home_establishment: int | None = None
-    allow_duplicate: bool = Field(False, description="créer malgré des doublons probables (après vérification)")
+    allow_duplicate: bool = Field(
+        False, description="créer malgré des doublons probables (après vérification)"
+    )
 
 
 class PersonPatch(Schema):
