@@ -113,6 +113,9 @@ class UnitCapacity(models.Model):
         ordering = ["unit", "valid_from"]
         constraints = [models.UniqueConstraint(fields=["unit", "valid_from"], name="unique_capacity_period")]
 
+    def __str__(self):
+        return f"{self.unit_id}: {self.capacity} places au {self.valid_from}"
+
 
 class Antenna(models.Model):
     """A place where the unit's professionals work (e.g. a room lent by a school under agreement)."""

@@ -105,9 +105,8 @@ def create_establishment(actor, *, organisation: int, name: str, commune: str, f
     org = pick(Organisation, organisation, "organisation", "Organisation", scoping.organisations_visible_to(actor))
     _require_org_scope(actor, org)
     category = (category or "").strip()
-    if category and category not in FINESS_CATEGORIES and category not in FINESS_CATEGORIES.values():
-        if category.isdigit():
-            raise Invalid({"category": "Code de catégorie FINESS inconnu."})
+    if category.isdigit() and category not in FINESS_CATEGORIES:
+        raise Invalid({"category": "Code de catégorie FINESS inconnu."})
     est = Establishment(organisation=org, name=(name or "").strip(), finess_et=(finess_et or "").strip().upper(),
                         category=FINESS_CATEGORIES.get(category, category), commune=_commune(commune),
                         address=address or "")

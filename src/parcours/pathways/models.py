@@ -44,6 +44,9 @@ class Stay(models.Model):
     def is_open(self) -> bool:
         return self.end_date is None
 
+    def __str__(self):
+        return f"{self.person_id} @ {self.unit_id} {self.start_date}→{self.end_date or ''}"
+
 
 class Assignment(models.Model):
     """A professional assigned to a person: the référent, the pathway coordinator."""
@@ -56,3 +59,6 @@ class Assignment(models.Model):
 
     class Meta:
         ordering = ["role", "-start_date"]
+
+    def __str__(self):
+        return f"{self.get_role_display()} : {self.professional}"

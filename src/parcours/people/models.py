@@ -88,6 +88,9 @@ class Relationship(models.Model):
             models.CheckConstraint(name="relationship_not_self", condition=~Q(person=models.F("relative"))),
         ]
 
+    def __str__(self):
+        return f"{self.person_id} {self.kind} {self.relative_id}"
+
 
 class Measure(models.Model):
     """A legal or administrative measure: ASE, judicial, PJJ, MDPH orientation, young adult contract."""
@@ -117,6 +120,9 @@ class Measure(models.Model):
     def is_active_on(self, day) -> bool:
         return self.start_date <= day and (self.end_date is None or day <= self.end_date)
 
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.start_date})"
+
 
 class Document(models.Model):
     """A file of the record, encrypted at rest, served only through an audited view."""
@@ -139,6 +145,9 @@ class Document(models.Model):
     class Meta:
         ordering = ["-uploaded_at"]
 
+    def __str__(self):
+        return self.title
+
 
 class Note(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notes")
@@ -152,6 +161,9 @@ class Note(models.Model):
 
     class Meta:
         ordering = ["-date", "-created_at"]
+
+    def __str__(self):
+        return f"Note du {self.date} ({self.person_id})"
 
 
 class RecordChange(models.Model):
@@ -168,3 +180,6 @@ class RecordChange(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.model}.{self.field} {self.at:%Y-%m-%d}"

@@ -18,7 +18,13 @@ from parcours.core.services import clean, pick
 from parcours.core.text import compact, fold
 from parcours.directory.models import Commune, Establishment, Organisation
 from parcours.people import documents as storage
-from parcours.people.choices import INVERSE_KIND, DocumentKind, MeasureKind, NoteConfidentiality, RelationshipKind
+from parcours.people.choices import (
+    INVERSE_KIND,
+    DocumentKind,
+    MeasureKind,
+    NoteConfidentiality,
+    RelationshipKind,
+)
 from parcours.people.models import Document, Measure, Note, Person, RecordChange, Relationship
 
 IDENTITY_FIELDS = ["first_name", "last_name", "birth_name", "birth_date", "sex", "commune", "address", "nir",
