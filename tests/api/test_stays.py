@@ -121,3 +121,27 @@ def test_end_stay(api, world):
     assert ended.status_code == 200 and ended.data["days"] == 302
     again = api.director.post(f"/stays/{stay.pk}/end", {"end_date": "2025-07-30", "exit_reason": "other"})
     assert again.status_code == 409
+
+
+def test_assignments(api, world):
+    body = {"professional": world.educator.pk, "role": "referent", "start_date": "2024-09-01"}
+    response = api.director.post(f"/persons/{world.child.pk}/assignments", body)
+    assert response.status_code == 201, response.data
+    second = api.director.post(
+        f"/persons/{world.child.pk}/assignments",
+        dict(body, professional=world.director.pk, start_date="2025-01-01"),
+    )
+    assert second.status_code == 201
+    listed = api.director.get(f"/persons/{world.child.pk}/assignments").data
+    ends = {a["professional"]: a["end_date"] for a in listed}
+    assert ends == {world.educator.pk: "2025-01-01", world.director.pk: None}
+    assert "professional" in fields_of(
+        api.director.post(
+            f"/persons/{world.child.pk}/assignments", dict(body, professional=world.outsider.pk)
+        )
+    )
+    assert "role" in fields_of(
+        api.director.post(f"/persons/{world.child.pk}/assignments", dict(body, role="boss"))
+    )
+    assert api.quality.post(f"/persons/{world.child.pk}/assignments", body).status_code == 403
+    assert api.outsider.get(f"/persons/{world.child.pk}/assignments").status_code == 404

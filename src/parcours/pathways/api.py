@@ -6,7 +6,7 @@ from parcours.access.models import AuditAction
 from parcours.access.services import audit
 from parcours.api.common import ERRORS, list_of, page
 from parcours.pathways import selectors, services
-from parcours.pathways.schemas import StayEndIn, StayIn, StayOut
+from parcours.pathways.schemas import AssignmentIn, AssignmentOut, StayEndIn, StayIn, StayOut
 
 router = Router(tags=["Parcours"])
 
@@ -34,3 +34,16 @@ def get_stay(request, stay_id: int):
 @router.post("/stays/{stay_id}/end", response={200: StayOut, **ERRORS})
 def end_stay(request, stay_id: int, data: StayEndIn):
     return services.end_stay(request.user, stay_id, **data.dict())
+
+
+@router.get("/persons/{person_id}/assignments", response={200: list[AssignmentOut], **ERRORS})
+def list_assignments(request, person_id: int):
+    """The professionals assigned to the person (référent, pathway coordinator), current and past."""
+    person, qs = selectors.assignments(request.user, person_id)
+    audit(request.user, AuditAction.VIEW, person, person=person, section="assignments")
+    return list(qs)
+
+
+@router.post("/persons/{person_id}/assignments", response={201: AssignmentOut, **ERRORS})
+def assign(request, person_id: int, data: AssignmentIn):
+    return 201, services.assign_professional(request.user, person=person_id, **data.dict())

@@ -28,3 +28,19 @@ class StayOut(Schema):
     intensity: str
     emergency: bool
     days: int
+
+
+class AssignmentIn(Schema):
+    professional: int
+    role: str
+    start_date: date
+
+
+class AssignmentOut(Schema):
+    id: int
+    person: int = Field(..., alias="person_id")
+    professional: int = Field(..., alias="professional_id")
+    professional_name: str = Field(..., alias="professional.display_name")
+    role: str
+    start_date: date
+    end_date: date | None

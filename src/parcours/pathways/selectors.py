@@ -1,6 +1,6 @@
 """Read queries on stays: occupancy, vacancy, a person's stays. Always scoped to the acting user."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -99,4 +99,9 @@ def stay_for(user, stay_id):
     return stay
 
 
-__all__ = ["timedelta"]
+
+def assignments(user, person_id):
+    from parcours.pathways.models import Assignment
+
+    person = scoping.person_for(user, person_id)
+    return person, Assignment.objects.filter(person=person).select_related("professional")

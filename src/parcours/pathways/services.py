@@ -123,11 +123,17 @@ def end_stay(actor, stay_id: int, *, end_date: date, exit_reason: str) -> Stay:
     return stay
 
 
-def assign_professional(actor, *, person: int, professional, role: str, start_date: date) -> Assignment:
-    """Name the référent or the pathway coordinator of a person; the previous one of that role ends."""
+def assign_professional(actor, *, person: int, professional: int, role: str, start_date: date) -> Assignment:
+    """Name the référent or the pathway coordinator of a person (a professional of the actor's scope);
+    the previous one of that role ends on that date."""
+    from parcours.access.models import User
+    from parcours.access.selectors import users_in_scope
+    from parcours.core.services import pick
+
     subject = scoping.person_for(actor, person, Perm.EDIT_RECORDS)
     if role not in AssignmentRole.values:
         raise Invalid({"role": "Rôle inconnu : referent ou pathway_coordinator."})
+    professional = pick(User, professional, "professional", "Professionnel", users_in_scope(actor, Perm.VIEW_RECORDS))
     with transaction.atomic():
         Assignment.objects.filter(person=subject, role=role, end_date__isnull=True).update(end_date=start_date)
         assignment = Assignment.objects.create(person=subject, professional=professional, role=role,
