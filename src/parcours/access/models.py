@@ -39,7 +39,9 @@ class Membership(models.Model):
     establishment = models.ForeignKey(
         "directory.Establishment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    unit = models.ForeignKey("directory.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(
+        "directory.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -154,4 +156,6 @@ class AuditEvent(models.Model):
         raise PermissionError("The audit log is append-only.")
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type} {self.object_id}"
+        return (
+            f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_type} {self.object_id}"
+        )

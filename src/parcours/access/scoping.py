@@ -169,7 +169,10 @@ def person_for(user, person_id, perm: str = Perm.VIEW_RECORDS):
     person = visible.filter(pk=person_id).select_related("commune", "home_establishment").first()
     if person is None:
         raise NotFound("Personne introuvable.")
-    if perm != Perm.VIEW_RECORDS and not persons_visible_to(user, Person.objects.filter(pk=person_id), perm).exists():
+    if (
+        perm != Perm.VIEW_RECORDS
+        and not persons_visible_to(user, Person.objects.filter(pk=person_id), perm).exists()
+    ):
         raise Forbidden()
     return person
 

@@ -10,7 +10,15 @@ from parcours.access.models import AuditEvent, User
 from parcours.access.roles import Perm
 
 
-def audit_events(actor, *, person=None, actor_id=None, action=None, date_from: date | None = None, date_to: date | None = None):
+def audit_events(
+    actor,
+    *,
+    person=None,
+    actor_id=None,
+    action=None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+):
     """Audit events, newest first (admin and quality roles only)."""
     scoping.require(actor, Perm.VIEW_AUDIT)
     qs = AuditEvent.objects.select_related("actor").order_by("-at", "-id")

@@ -65,7 +65,9 @@ def authenticate(username: str, password: str, otp: str | None = None, *, check_
                 needs_otp=True,
             )
         if not otp or not verify_totp(user, otp):
-            raise AuthenticationFailed("Code de double authentification manquant ou incorrect.", needs_otp=True)
+            raise AuthenticationFailed(
+                "Code de double authentification manquant ou incorrect.", needs_otp=True
+            )
     return user
 
 
@@ -89,7 +91,9 @@ def _check_credentials(username: str, password: str) -> tuple[AuthenticationFail
         user.save(update_fields=["failed_logins", "locked_until"])
         audit(user, AuditAction.LOCKED if locked else AuditAction.LOGIN_FAILED, user)
         if locked:
-            return AuthenticationFailed(LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES), locked=True), None
+            return AuthenticationFailed(
+                LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES), locked=True
+            ), None
         return AuthenticationFailed(BAD_CREDENTIALS), None
     if user.failed_logins or user.locked_until:
         user.failed_logins = 0

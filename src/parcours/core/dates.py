@@ -47,7 +47,9 @@ class Period:
         return self.start <= day <= self.end
 
 
-def stay_days(entry: date, exit: date | None, period: Period | None = None, *, as_of: date | None = None) -> int:
+def stay_days(
+    entry: date, exit: date | None, period: Period | None = None, *, as_of: date | None = None
+) -> int:
     """Days a stay counts in a period (or in total when no period is given).
 
     Entry day counted, exit day not; a same-day stay counts 1 day; an open stay runs to the end of

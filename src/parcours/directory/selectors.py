@@ -52,8 +52,10 @@ def partners(user):
 
 
 def groups_with_members(user):
-    return organisations(user).filter(kind="group").prefetch_related(
-        Prefetch("members", queryset=Organisation.objects.order_by("name"))
+    return (
+        organisations(user)
+        .filter(kind="group")
+        .prefetch_related(Prefetch("members", queryset=Organisation.objects.order_by("name")))
     )
 
 

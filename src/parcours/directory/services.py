@@ -12,6 +12,7 @@ from parcours.access import scoping
 from parcours.access.models import AuditAction
 from parcours.access.roles import Perm, Role
 from parcours.access.services import audit
+from parcours.core.dates import today
 from parcours.core.errors import Conflict, Forbidden, Invalid
 from parcours.core.services import clean, pick
 from parcours.core.validators import validate_insee_commune
@@ -63,7 +64,9 @@ def _commune(code, field: str = "commune", required: bool = True) -> Commune | N
     try:
         validate_insee_commune(code or "")
     except Exception:  # noqa: BLE001 - reported as a field error
-        raise Invalid({field: "Code commune INSEE invalide : 5 caractères (département puis 3 chiffres)."}) from None
+        raise Invalid(
+            {field: "Code commune INSEE invalide : 5 caractères (département puis 3 chiffres)."}
+        ) from None
     commune = Commune.objects.filter(code=code).first()
     if commune is None:
         raise Invalid({field: f"Commune {code} inconnue du référentiel INSEE."})
@@ -76,8 +79,15 @@ def _require_org_scope(actor, organisation: Organisation) -> None:
         raise Forbidden("Cette organisation est hors de votre périmètre de gestion.")
 
 
-def create_organisation(actor, *, name: str, kind: str, finess_ej: str = "", member_of: list[int] | None = None,
-                        commune: str | None = None) -> Organisation:
+def create_organisation(
+    actor,
+    *,
+    name: str,
+    kind: str,
+    finess_ej: str = "",
+    member_of: list[int] | None = None,
+    commune: str | None = None,
+) -> Organisation:
     """A group admin registers an organisation (an association, a group, a département…)."""
     if not (scoping.sees_everything(actor) or Role.ADMIN in scoping.roles_of(actor)):
         raise Forbidden("Seul un administrateur du groupement peut créer une organisation.")
@@ -88,8 +98,12 @@ def create_organisation(actor, *, name: str, kind: str, finess_ej: str = "", mem
             raise Invalid({f"member_of[{index}]": "Cette organisation n'est pas un groupement."})
         _require_org_scope(actor, group)
         groups.append(group)
-    org = Organisation(name=(name or "").strip(), kind=kind, finess_ej=(finess_ej or "").strip().upper(),
-                       commune=_commune(commune, required=False))
+    org = Organisation(
+        name=(name or "").strip(),
+        kind=kind,
+        finess_ej=(finess_ej or "").strip().upper(),
+        commune=_commune(commune, required=False),
+    )
     clean(org)
     with transaction.atomic():
         org.save()
@@ -99,17 +113,32 @@ def create_organisation(actor, *, name: str, kind: str, finess_ej: str = "", mem
     return org
 
 
-def create_establishment(actor, *, organisation: int, name: str, commune: str, finess_et: str = "",
-                         category: str = "", address: str = "") -> Establishment:
+def create_establishment(
+    actor,
+    *,
+    organisation: int,
+    name: str,
+    commune: str,
+    finess_et: str = "",
+    category: str = "",
+    address: str = "",
+) -> Establishment:
     """Register an establishment of an organisation in the actor's scope (FINESS validated)."""
-    org = pick(Organisation, organisation, "organisation", "Organisation", scoping.organisations_visible_to(actor))
+    org = pick(
+        Organisation, organisation, "organisation", "Organisation", scoping.organisations_visible_to(actor)
+    )
     _require_org_scope(actor, org)
     category = (category or "").strip()
     if category.isdigit() and category not in FINESS_CATEGORIES:
         raise Invalid({"category": "Code de catégorie FINESS inconnu."})
-    est = Establishment(organisation=org, name=(name or "").strip(), finess_et=(finess_et or "").strip().upper(),
-                        category=FINESS_CATEGORIES.get(category, category), commune=_commune(commune),
-                        address=address or "")
+    est = Establishment(
+        organisation=org,
+        name=(name or "").strip(),
+        finess_et=(finess_et or "").strip().upper(),
+        category=FINESS_CATEGORIES.get(category, category),
+        commune=_commune(commune),
+        address=address or "",
+    )
     clean(est)
     with transaction.atomic():
         est.save()
@@ -117,23 +146,51 @@ def create_establishment(actor, *, organisation: int, name: str, commune: str, f
     return est
 
 
-def create_unit(actor, *, establishment: int, name: str, modality: str, public: str, capacity: int,
-                age_min: int = 0, age_max: int = 21, opening_days: int = 365, sex: str = "any",
-                opened_on: date | None = None, description: str = "") -> Unit:
+def create_unit(
+    actor,
+    *,
+    establishment: int,
+    name: str,
+    modality: str,
+    public: str,
+    capacity: int,
+    age_min: int = 0,
+    age_max: int = 21,
+    opening_days: int = 365,
+    sex: str = "any",
+    opened_on: date | None = None,
+    description: str = "",
+) -> Unit:
     """Create a unit with its first capacity period (valid from its opening date)."""
-    est = pick(Establishment, establishment, "establishment", "Établissement",
-               scoping.establishments_visible_to(actor))
+    est = pick(
+        Establishment,
+        establishment,
+        "establishment",
+        "Établissement",
+        scoping.establishments_visible_to(actor),
+    )
     if not scoping.establishments_visible_to(actor, Perm.MANAGE_OFFER).filter(pk=est.pk).exists():
         raise Forbidden("Vous ne gérez pas l'offre de cet établissement.")
     if capacity is None or capacity < 0:
         raise Invalid({"capacity": "La capacité doit être un entier positif ou nul."})
-    unit = Unit(establishment=est, name=(name or "").strip(), modality=modality, public=public,
-                age_min=age_min, age_max=age_max, opening_days=opening_days, sex=sex,
-                opened_on=opened_on or date.today(), description=description)  # noqa: DTZ011
+    unit = Unit(
+        establishment=est,
+        name=(name or "").strip(),
+        modality=modality,
+        public=public,
+        age_min=age_min,
+        age_max=age_max,
+        opening_days=opening_days,
+        sex=sex,
+        opened_on=opened_on or today(),
+        description=description,
+    )
     clean(unit)
     with transaction.atomic():
         unit.save()
-        UnitCapacity.objects.create(unit=unit, capacity=capacity, valid_from=unit.opened_on, reason="Ouverture")
+        UnitCapacity.objects.create(
+            unit=unit, capacity=capacity, valid_from=unit.opened_on, reason="Ouverture"
+        )
         audit(actor, AuditAction.CREATE, unit, capacity=capacity)
     return unit
 
@@ -147,11 +204,15 @@ def set_capacity(actor, unit_id: int, *, capacity: int, valid_from: date, reason
         raise Invalid({"valid_from": "Date d'effet obligatoire."})
     try:
         with transaction.atomic():
-            period = UnitCapacity.objects.create(unit=unit, capacity=capacity, valid_from=valid_from, reason=reason)
+            period = UnitCapacity.objects.create(
+                unit=unit, capacity=capacity, valid_from=valid_from, reason=reason
+            )
             audit(actor, AuditAction.UPDATE, unit, capacity=capacity, valid_from=valid_from.isoformat())
     except IntegrityError:
-        raise Conflict("Une capacité est déjà enregistrée à cette date d'effet.",
-                       [{"field": "valid_from", "message": "Une période commence déjà à cette date."}]) from None
+        raise Conflict(
+            "Une capacité est déjà enregistrée à cette date d'effet.",
+            [{"field": "valid_from", "message": "Une période commence déjà à cette date."}],
+        ) from None
     return period
 
 
@@ -165,12 +226,19 @@ def set_communes_served(actor, unit_id: int, codes: list[str]) -> Unit:
     return unit
 
 
-def add_antenna(actor, unit_id: int, *, name: str, commune: str, address: str = "", host: str = "",
-                agreement: str = "") -> Antenna:
+def add_antenna(
+    actor, unit_id: int, *, name: str, commune: str, address: str = "", host: str = "", agreement: str = ""
+) -> Antenna:
     """Record a place where the unit's professionals work (a room lent by a school, a town hall…)."""
     unit = scoping.unit_for(actor, unit_id, Perm.MANAGE_OFFER)
-    antenna = Antenna(unit=unit, name=(name or "").strip(), commune=_commune(commune), address=address,
-                      host=host, agreement=agreement)
+    antenna = Antenna(
+        unit=unit,
+        name=(name or "").strip(),
+        commune=_commune(commune),
+        address=address,
+        host=host,
+        agreement=agreement,
+    )
     clean(antenna)
     with transaction.atomic():
         antenna.save()
@@ -178,18 +246,36 @@ def add_antenna(actor, unit_id: int, *, name: str, commune: str, address: str = 
     return antenna
 
 
-def create_partner(actor, *, name: str, kind: str, commune: str | None = None, address: str = "",
-                   phone: str = "", email: str = "", organisation: int | None = None,
-                   contacts: list[dict] | None = None) -> Partner:
+def create_partner(
+    actor,
+    *,
+    name: str,
+    kind: str,
+    commune: str | None = None,
+    address: str = "",
+    phone: str = "",
+    email: str = "",
+    organisation: int | None = None,
+    contacts: list[dict] | None = None,
+) -> Partner:
     """Register a partner (département service, MDPH, PJJ, court, school, hospital) and its contacts."""
     scoping.require(actor, Perm.MANAGE_OFFER)
     org = pick(Organisation, organisation, "organisation", "Organisation") if organisation else None
-    partner = Partner(name=(name or "").strip(), kind=kind, commune=_commune(commune, required=False),
-                      address=address, phone=phone, email=email, organisation=org)
+    partner = Partner(
+        name=(name or "").strip(),
+        kind=kind,
+        commune=_commune(commune, required=False),
+        address=address,
+        phone=phone,
+        email=email,
+        organisation=org,
+    )
     clean(partner)
     contact_objs = []
     for index, item in enumerate(contacts or []):
-        contact = PartnerContact(partner=partner, **{k: item.get(k, "") for k in ("name", "function", "phone", "email")})
+        contact = PartnerContact(
+            partner=partner, **{k: item.get(k, "") for k in ("name", "function", "phone", "email")}
+        )
         try:
             clean(contact, exclude=["partner"])
         except Invalid as exc:

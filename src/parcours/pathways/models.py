@@ -29,7 +29,8 @@ class Stay(models.Model):
         indexes = [models.Index(fields=["unit", "start_date", "end_date"])]
         constraints = [
             models.CheckConstraint(
-                name="stay_dates", condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date"))
+                name="stay_dates",
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
             ),
             models.CheckConstraint(
                 name="stay_exit_reason_when_ended", condition=Q(end_date__isnull=False) | Q(exit_reason="")
@@ -52,7 +53,9 @@ class Assignment(models.Model):
     """A professional assigned to a person: the référent, the pathway coordinator."""
 
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="assignments")
-    professional = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments")
+    professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assignments"
+    )
     role = models.CharField(max_length=30, choices=AssignmentRole.choices)
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)

@@ -74,9 +74,7 @@ def stays(user, *, person=None, unit=None, open_on: date | None = None):
     from parcours.people.models import Person
 
     visible_persons = Person.objects.visible_to(user).values("pk")
-    qs = Stay.objects.filter(person_id__in=visible_persons).select_related(
-        "unit__establishment", "person"
-    )
+    qs = Stay.objects.filter(person_id__in=visible_persons).select_related("unit__establishment", "person")
     if person is not None:
         qs = qs.filter(person_id=person)
     if unit is not None:
@@ -97,7 +95,6 @@ def stay_for(user, stay_id):
 
         raise NotFound("Séjour introuvable.")
     return stay
-
 
 
 def assignments(user, person_id):

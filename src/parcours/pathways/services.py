@@ -21,7 +21,9 @@ def _effective_end(start: date, end: date | None) -> date | None:
     return start + timedelta(days=1) if end == start else end
 
 
-def overlapping_stays(person_id: int, unit_id: int, start: date, end: date | None, exclude: int | None = None):
+def overlapping_stays(
+    person_id: int, unit_id: int, start: date, end: date | None, exclude: int | None = None
+):
     """Stays of the person in the unit whose days overlap [start, end) (same-day stays count their day)."""
     end_eff = _effective_end(start, end)
     qs = Stay.objects.filter(person_id=person_id, unit_id=unit_id)
@@ -47,9 +49,18 @@ def _check_ending(start: date, end: date | None, exit_reason: str) -> dict:
     return errors
 
 
-def place_person(actor, *, person, unit_id: int, start_date: date, end_date: date | None = None,
-                 exit_reason: str = "", intensity: str = Intensity.FULL_TIME, emergency: bool = False,
-                 check_vacancy: bool = True) -> Stay:
+def place_person(
+    actor,
+    *,
+    person,
+    unit_id: int,
+    start_date: date,
+    end_date: date | None = None,
+    exit_reason: str = "",
+    intensity: str = Intensity.FULL_TIME,
+    emergency: bool = False,
+    check_vacancy: bool = True,
+) -> Stay:
     """Create a stay of a person in a unit. Locks the unit, refuses overlapping stays of the person in
     the unit and, for a stay that starts today or later, refuses when no place is vacant (409)."""
     errors = {}
@@ -77,10 +88,23 @@ def place_person(actor, *, person, unit_id: int, start_date: date, end_date: dat
             if vacancy["vacant"] < 1:
                 raise Conflict(
                     "Aucune place vacante dans cette unité à cette date.",
-                    [{"field": "unit", "message": f"{vacancy['occupied']} places occupées sur {vacancy['capacity']}."}],
+                    [
+                        {
+                            "field": "unit",
+                            "message": f"{vacancy['occupied']} places occupées sur {vacancy['capacity']}.",
+                        }
+                    ],
                 )
-        stay = Stay(person=person, unit=unit, start_date=start_date, end_date=end_date,
-                    exit_reason=exit_reason or "", intensity=intensity, emergency=emergency, created_by=actor)
+        stay = Stay(
+            person=person,
+            unit=unit,
+            start_date=start_date,
+            end_date=end_date,
+            exit_reason=exit_reason or "",
+            intensity=intensity,
+            emergency=emergency,
+            created_by=actor,
+        )
         try:
             with transaction.atomic():
                 stay.save()
@@ -90,12 +114,27 @@ def place_person(actor, *, person, unit_id: int, start_date: date, end_date: dat
     return stay
 
 
-def create_stay(actor, *, person: int, unit: int, start_date: date, end_date: date | None = None,
-                exit_reason: str = "", intensity: str = Intensity.FULL_TIME) -> Stay:
+def create_stay(
+    actor,
+    *,
+    person: int,
+    unit: int,
+    start_date: date,
+    end_date: date | None = None,
+    exit_reason: str = "",
+    intensity: str = Intensity.FULL_TIME,
+) -> Stay:
     """Record a stay for a person in scope (POST /stays)."""
     subject = scoping.person_for(actor, person, Perm.EDIT_RECORDS)
-    return place_person(actor, person=subject, unit_id=unit, start_date=start_date, end_date=end_date,
-                        exit_reason=exit_reason, intensity=intensity)
+    return place_person(
+        actor,
+        person=subject,
+        unit_id=unit,
+        start_date=start_date,
+        end_date=end_date,
+        exit_reason=exit_reason,
+        intensity=intensity,
+    )
 
 
 def end_stay(actor, stay_id: int, *, end_date: date, exit_reason: str) -> Stay:
@@ -118,8 +157,14 @@ def end_stay(actor, stay_id: int, *, end_date: date, exit_reason: str) -> Stay:
         stay.end_date = end_date
         stay.exit_reason = exit_reason
         stay.save(update_fields=["end_date", "exit_reason"])
-        audit(actor, AuditAction.UPDATE, stay, person=stay.person_id, end_date=end_date.isoformat(),
-              exit_reason=exit_reason)
+        audit(
+            actor,
+            AuditAction.UPDATE,
+            stay,
+            person=stay.person_id,
+            end_date=end_date.isoformat(),
+            exit_reason=exit_reason,
+        )
     return stay
 
 
@@ -133,10 +178,15 @@ def assign_professional(actor, *, person: int, professional: int, role: str, sta
     subject = scoping.person_for(actor, person, Perm.EDIT_RECORDS)
     if role not in AssignmentRole.values:
         raise Invalid({"role": "Rôle inconnu : referent ou pathway_coordinator."})
-    professional = pick(User, professional, "professional", "Professionnel", users_in_scope(actor, Perm.VIEW_RECORDS))
+    professional = pick(
+        User, professional, "professional", "Professionnel", users_in_scope(actor, Perm.VIEW_RECORDS)
+    )
     with transaction.atomic():
-        Assignment.objects.filter(person=subject, role=role, end_date__isnull=True).update(end_date=start_date)
-        assignment = Assignment.objects.create(person=subject, professional=professional, role=role,
-                                               start_date=start_date)
+        Assignment.objects.filter(person=subject, role=role, end_date__isnull=True).update(
+            end_date=start_date
+        )
+        assignment = Assignment.objects.create(
+            person=subject, professional=professional, role=role, start_date=start_date
+        )
         audit(actor, AuditAction.CREATE, assignment, person=subject, role=role)
     return assignment

@@ -31,7 +31,9 @@ def check_upload(filename: str, data: bytes) -> str:
     if not data:
         raise Invalid({"file": "Le fichier est vide."})
     if len(data) > settings.DOCUMENT_MAX_BYTES:
-        raise Invalid({"file": f"Fichier trop volumineux (maximum {settings.DOCUMENT_MAX_BYTES // (1024 * 1024)} Mo)."})
+        raise Invalid(
+            {"file": f"Fichier trop volumineux (maximum {settings.DOCUMENT_MAX_BYTES // (1024 * 1024)} Mo)."}
+        )
     content_type, magics = ACCEPTED[ext]
     if magics and not any(data.startswith(m) for m in magics):
         raise Invalid({"file": "Le contenu du fichier ne correspond pas à son extension."})

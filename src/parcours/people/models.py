@@ -113,7 +113,8 @@ class Measure(models.Model):
         ordering = ["-start_date"]
         constraints = [
             models.CheckConstraint(
-                name="measure_dates", condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date"))
+                name="measure_dates",
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
             )
         ]
 
@@ -151,7 +152,9 @@ class Document(models.Model):
 
 class Note(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     date = models.DateField()
     text = models.TextField()
     confidentiality = models.CharField(
@@ -170,7 +173,9 @@ class RecordChange(models.Model):
     """Field-level history of a record: who changed which field, when, from what to what."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="changes")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
     model = models.CharField(max_length=50)
     object_id = models.BigIntegerField()

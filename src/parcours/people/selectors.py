@@ -29,7 +29,9 @@ def note_levels(user, person: Person) -> set[str]:
     if scoping.is_partner_only(user):
         return {NoteConfidentiality.PARTNER}
     levels = {NoteConfidentiality.TEAM, NoteConfidentiality.PARTNER}
-    if scoping.persons_visible_to(user, Person.objects.filter(pk=person.pk), Perm.CONFIDENTIAL_NOTES).exists():
+    if scoping.persons_visible_to(
+        user, Person.objects.filter(pk=person.pk), Perm.CONFIDENTIAL_NOTES
+    ).exists():
         levels.add(NoteConfidentiality.COORDINATOR)
     return levels
 
@@ -95,30 +97,80 @@ def person_export_data(user, person: Person) -> dict:
         out = {}
         for f in fields:
             value = getattr(obj, f)
-            out[f] = value.isoformat() if hasattr(value, "isoformat") else (value.pk if hasattr(value, "pk") else value)
+            out[f] = (
+                value.isoformat()
+                if hasattr(value, "isoformat")
+                else (value.pk if hasattr(value, "pk") else value)
+            )
         return out
 
     return {
-        "person": row(person, ["id", "first_name", "last_name", "birth_name", "birth_date", "sex", "commune_id",
-                               "address", "nir", "phone", "email", "created_at", "archived_at"]),
+        "person": row(
+            person,
+            [
+                "id",
+                "first_name",
+                "last_name",
+                "birth_name",
+                "birth_date",
+                "sex",
+                "commune_id",
+                "address",
+                "nir",
+                "phone",
+                "email",
+                "created_at",
+                "archived_at",
+            ],
+        ),
         "relationships": [
-            {**row(r, ["relative_id", "kind", "parental_authority", "notes"]), "relative_name": str(r.relative)}
+            {
+                **row(r, ["relative_id", "kind", "parental_authority", "notes"]),
+                "relative_name": str(r.relative),
+            }
             for r in person.relationships.select_related("relative")
         ],
-        "measures": [row(m, ["id", "kind", "authority_id", "start_date", "end_date", "reference", "details"])
-                     for m in person.measures.all()],
-        "documents": [row(d, ["id", "kind", "title", "filename", "content_type", "size", "sha256", "uploaded_at",
-                              "document_date", "retention_until"]) for d in person.documents.all()],
-        "notes": [row(n, ["id", "date", "text", "confidentiality", "author_id"]) for n in notes(user, person)],
+        "measures": [
+            row(m, ["id", "kind", "authority_id", "start_date", "end_date", "reference", "details"])
+            for m in person.measures.all()
+        ],
+        "documents": [
+            row(
+                d,
+                [
+                    "id",
+                    "kind",
+                    "title",
+                    "filename",
+                    "content_type",
+                    "size",
+                    "sha256",
+                    "uploaded_at",
+                    "document_date",
+                    "retention_until",
+                ],
+            )
+            for d in person.documents.all()
+        ],
+        "notes": [
+            row(n, ["id", "date", "text", "confidentiality", "author_id"]) for n in notes(user, person)
+        ],
         "stays": [
-            {**row(s, ["id", "unit_id", "start_date", "end_date", "exit_reason", "intensity"]), "unit": s.unit.name,
-             "days": s.days}
+            {
+                **row(s, ["id", "unit_id", "start_date", "end_date", "exit_reason", "intensity"]),
+                "unit": s.unit.name,
+                "days": s.days,
+            }
             for s in Stay.objects.filter(person=person).select_related("unit")
         ],
-        "assignments": [row(a, ["professional_id", "role", "start_date", "end_date"])
-                        for a in Assignment.objects.filter(person=person)],
-        "history": [row(c, ["at", "actor_id", "model", "object_id", "field", "old_value", "new_value"])
-                    for c in RecordChange.objects.filter(person=person)],
+        "assignments": [
+            row(a, ["professional_id", "role", "start_date", "end_date"])
+            for a in Assignment.objects.filter(person=person)
+        ],
+        "history": [
+            row(c, ["at", "actor_id", "model", "object_id", "field", "old_value", "new_value"])
+            for c in RecordChange.objects.filter(person=person)
+        ],
     }
 
 

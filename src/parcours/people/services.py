@@ -27,8 +27,18 @@ from parcours.people.choices import (
 )
 from parcours.people.models import Document, Measure, Note, Person, RecordChange, Relationship
 
-IDENTITY_FIELDS = ["first_name", "last_name", "birth_name", "birth_date", "sex", "commune", "address", "nir",
-                   "phone", "email"]
+IDENTITY_FIELDS = [
+    "first_name",
+    "last_name",
+    "birth_name",
+    "birth_date",
+    "sex",
+    "commune",
+    "address",
+    "nir",
+    "phone",
+    "email",
+]
 
 
 def _writable(person: Person) -> None:
@@ -48,13 +58,21 @@ def _display(value) -> str:
 
 def _history(actor, person: Person, obj, changes: dict) -> None:
     RecordChange.objects.bulk_create(
-        RecordChange(person=person, actor=actor, model=obj._meta.model_name, object_id=obj.pk, field=field,
-                     old_value=_display(old), new_value=_display(new))
+        RecordChange(
+            person=person,
+            actor=actor,
+            model=obj._meta.model_name,
+            object_id=obj.pk,
+            field=field,
+            old_value=_display(old),
+            new_value=_display(new),
+        )
         for field, (old, new) in changes.items()
     )
 
 
 # --- duplicates --------------------------------------------------------------------------------
+
 
 def name_similarity(first_a: str, last_a: str, first_b: str, last_b: str) -> float:
     """Similarity of two identities (0–1), ignoring accents, case, hyphens and inverted names."""
@@ -67,12 +85,16 @@ def name_similarity(first_a: str, last_a: str, first_b: str, last_b: str) -> flo
 def likely_duplicates(actor, *, first_name: str, last_name: str, birth_date: date, threshold: float = 0.8):
     """Records of the user's scope with the same birth date and similar names, best first."""
     candidates = Person.objects.visible_to(actor).active().filter(birth_date=birth_date)
-    scored = [
-        (name_similarity(first_name, last_name, p.first_name, p.last_name), p) for p in candidates
-    ]
+    scored = [(name_similarity(first_name, last_name, p.first_name, p.last_name), p) for p in candidates]
     # Also a match when the birth name is the searched last name.
     scored = [
-        (max(score, name_similarity(first_name, last_name, p.first_name, p.birth_name) if p.birth_name else 0), p)
+        (
+            max(
+                score,
+                name_similarity(first_name, last_name, p.first_name, p.birth_name) if p.birth_name else 0,
+            ),
+            p,
+        )
         for score, p in scored
     ]
     return [p for score, p in sorted(scored, key=lambda sp: -sp[0]) if score >= threshold]
@@ -80,15 +102,28 @@ def likely_duplicates(actor, *, first_name: str, last_name: str, birth_date: dat
 
 # --- persons -----------------------------------------------------------------------------------
 
+
 def _default_home(actor) -> Establishment | None:
     ests = list(scoping.establishments_visible_to(actor, Perm.EDIT_RECORDS)[:2])
     return ests[0] if len(ests) == 1 else None
 
 
-def create_person(actor, *, first_name: str, last_name: str, birth_date: date, sex: str,
-                  commune: str | None = None, nir: str = "", birth_name: str = "", address: str = "",
-                  phone: str = "", email: str = "", home_establishment: int | None = None,
-                  allow_duplicate: bool = False) -> Person:
+def create_person(
+    actor,
+    *,
+    first_name: str,
+    last_name: str,
+    birth_date: date,
+    sex: str,
+    commune: str | None = None,
+    nir: str = "",
+    birth_name: str = "",
+    address: str = "",
+    phone: str = "",
+    email: str = "",
+    home_establishment: int | None = None,
+    allow_duplicate: bool = False,
+) -> Person:
     """Register a person. Likely duplicates in scope are refused (409 listing them) unless the user
     confirms with allow_duplicate, so the same child is not registered twice."""
     is_partner = Role.PARTNER in scoping.roles_of(actor)
@@ -96,8 +131,13 @@ def create_person(actor, *, first_name: str, last_name: str, birth_date: date, s
         raise Forbidden()
     home = None
     if home_establishment:
-        home = pick(Establishment, home_establishment, "home_establishment", "Établissement",
-                    scoping.establishments_visible_to(actor, Perm.EDIT_RECORDS))
+        home = pick(
+            Establishment,
+            home_establishment,
+            "home_establishment",
+            "Établissement",
+            scoping.establishments_visible_to(actor, Perm.EDIT_RECORDS),
+        )
     elif not is_partner:
         home = _default_home(actor)
         if home is None and not scoping.sees_everything(actor):
@@ -107,21 +147,38 @@ def create_person(actor, *, first_name: str, last_name: str, birth_date: date, s
         commune_obj = Commune.objects.filter(code=commune).first()
         if commune_obj is None:
             raise Invalid({"commune": f"Commune {commune} inconnue du référentiel INSEE."})
-    person = Person(first_name=(first_name or "").strip(), last_name=(last_name or "").strip(),
-                    birth_name=(birth_name or "").strip(), birth_date=birth_date, sex=sex, commune=commune_obj,
-                    nir=(nir or "").replace(" ", ""), address=address, phone=phone, email=email,
-                    home_establishment=home, created_by=actor)
+    person = Person(
+        first_name=(first_name or "").strip(),
+        last_name=(last_name or "").strip(),
+        birth_name=(birth_name or "").strip(),
+        birth_date=birth_date,
+        sex=sex,
+        commune=commune_obj,
+        nir=(nir or "").replace(" ", ""),
+        address=address,
+        phone=phone,
+        email=email,
+        home_establishment=home,
+        created_by=actor,
+    )
     clean(person, exclude=["search_name"])
     if birth_date and birth_date > today():
         raise Invalid({"birth_date": "La date de naissance est dans le futur."})
     if not allow_duplicate:
-        duplicates = likely_duplicates(actor, first_name=person.first_name, last_name=person.last_name,
-                                       birth_date=birth_date)
+        duplicates = likely_duplicates(
+            actor, first_name=person.first_name, last_name=person.last_name, birth_date=birth_date
+        )
         if duplicates:
             raise Conflict(
                 "Dossier(s) probablement identique(s) : vérifiez avant de créer un doublon.",
-                [{"field": "duplicates", "message": f"{p} (n° {p.pk}, né·e le {p.birth_date:%d/%m/%Y})",
-                  "id": p.pk} for p in duplicates],
+                [
+                    {
+                        "field": "duplicates",
+                        "message": f"{p} (n° {p.pk}, né·e le {p.birth_date:%d/%m/%Y})",
+                        "id": p.pk,
+                    }
+                    for p in duplicates
+                ],
             )
     with transaction.atomic():
         person.save()
@@ -159,8 +216,9 @@ def update_person(actor, person_id: int, **fields) -> Person:
     return person
 
 
-def add_relationship(actor, person_id: int, *, relative: int, kind: str, parental_authority: bool = False,
-                     notes: str = "") -> Relationship:
+def add_relationship(
+    actor, person_id: int, *, relative: int, kind: str, parental_authority: bool = False, notes: str = ""
+) -> Relationship:
     """Link a relative (itself a person of the record); the inverse link is recorded on the relative."""
     person = scoping.person_for(actor, person_id, Perm.EDIT_RECORDS)
     _writable(person)
@@ -171,8 +229,13 @@ def add_relationship(actor, person_id: int, *, relative: int, kind: str, parenta
         raise Invalid({"kind": "Lien inconnu : " + ", ".join(RelationshipKind.values) + "."})
     try:
         with transaction.atomic():
-            rel = Relationship.objects.create(person=person, relative=other, kind=kind,
-                                              parental_authority=bool(parental_authority), notes=notes)
+            rel = Relationship.objects.create(
+                person=person,
+                relative=other,
+                kind=kind,
+                parental_authority=bool(parental_authority),
+                notes=notes,
+            )
             inverse = INVERSE_KIND.get(kind)
             if inverse:
                 Relationship.objects.get_or_create(person=other, relative=person, kind=inverse)
@@ -193,8 +256,17 @@ def _measure_errors(kind, start_date, end_date) -> dict:
     return errors
 
 
-def add_measure(actor, person_id: int, *, kind: str, start_date: date, end_date: date | None = None,
-                authority: int | None = None, reference: str = "", details: str = "") -> Measure:
+def add_measure(
+    actor,
+    person_id: int,
+    *,
+    kind: str,
+    start_date: date,
+    end_date: date | None = None,
+    authority: int | None = None,
+    reference: str = "",
+    details: str = "",
+) -> Measure:
     """Record a legal or administrative measure (ASE, judicial, PJJ, MDPH orientation…)."""
     person = scoping.person_for(actor, person_id, Perm.EDIT_RECORDS)
     _writable(person)
@@ -202,8 +274,16 @@ def add_measure(actor, person_id: int, *, kind: str, start_date: date, end_date:
     if errors:
         raise Invalid(errors)
     org = pick(Organisation, authority, "authority", "Autorité") if authority else None
-    measure = Measure(person=person, kind=kind, start_date=start_date, end_date=end_date, authority=org,
-                      reference=(reference or "").strip(), details=details or "", created_by=actor)
+    measure = Measure(
+        person=person,
+        kind=kind,
+        start_date=start_date,
+        end_date=end_date,
+        authority=org,
+        reference=(reference or "").strip(),
+        details=details or "",
+        created_by=actor,
+    )
     clean(measure)
     with transaction.atomic():
         measure.save()
@@ -234,8 +314,14 @@ def update_measure(actor, measure_id: int, **fields) -> Measure:
     return measure
 
 
-def add_note(actor, person_id: int, *, text: str, date: date | None = None,
-             confidentiality: str = NoteConfidentiality.TEAM) -> Note:
+def add_note(
+    actor,
+    person_id: int,
+    *,
+    text: str,
+    date: date | None = None,
+    confidentiality: str = NoteConfidentiality.TEAM,
+) -> Note:
     """Write a dated note; 'coordinator only' notes need the coordination or management role."""
     person = scoping.person_for(actor, person_id, Perm.EDIT_RECORDS)
     _writable(person)
@@ -248,19 +334,35 @@ def add_note(actor, person_id: int, *, text: str, date: date | None = None,
         errors["date"] = "La date de la note est dans le futur."
     if errors:
         raise Invalid(errors)
-    if confidentiality == NoteConfidentiality.COORDINATOR and not scoping.persons_visible_to(
-        actor, Person.objects.filter(pk=person.pk), Perm.CONFIDENTIAL_NOTES
-    ).exists():
+    if (
+        confidentiality == NoteConfidentiality.COORDINATOR
+        and not scoping.persons_visible_to(
+            actor, Person.objects.filter(pk=person.pk), Perm.CONFIDENTIAL_NOTES
+        ).exists()
+    ):
         raise Forbidden("Seuls la coordination et l'encadrement écrivent des notes réservées.")
     with transaction.atomic():
-        note = Note.objects.create(person=person, author=actor, date=date or today(), text=text.strip(),
-                                   confidentiality=confidentiality)
+        note = Note.objects.create(
+            person=person,
+            author=actor,
+            date=date or today(),
+            text=text.strip(),
+            confidentiality=confidentiality,
+        )
         audit(actor, AuditAction.CREATE, note, person=person)
     return note
 
 
-def upload_document(actor, person_id: int, *, filename: str, data: bytes, kind: str, title: str = "",
-                    document_date: date | None = None) -> Document:
+def upload_document(
+    actor,
+    person_id: int,
+    *,
+    filename: str,
+    data: bytes,
+    kind: str,
+    title: str = "",
+    document_date: date | None = None,
+) -> Document:
     """Attach a file: type and size checked, encrypted at rest, retention date set."""
     person = scoping.person_for(actor, person_id, Perm.EDIT_RECORDS)
     _writable(person)
@@ -271,9 +373,16 @@ def upload_document(actor, person_id: int, *, filename: str, data: bytes, kind: 
     try:
         with transaction.atomic():
             doc = Document.objects.create(
-                person=person, kind=kind, title=(title or filename)[:200], filename=filename[:255],
-                content_type=content_type, size=len(data), sha256=digest, storage_name=storage_name,
-                uploaded_by=actor, document_date=document_date,
+                person=person,
+                kind=kind,
+                title=(title or filename)[:200],
+                filename=filename[:255],
+                content_type=content_type,
+                size=len(data),
+                sha256=digest,
+                storage_name=storage_name,
+                uploaded_by=actor,
+                document_date=document_date,
                 retention_until=add_years(today(), settings.DOCUMENT_RETENTION_YEARS),
             )
             audit(actor, AuditAction.CREATE, doc, person=person, filename=filename[:255])
@@ -294,6 +403,7 @@ def read_document(actor, document_id: int) -> tuple[Document, bytes]:
 
 
 # --- merge, archive, export ---------------------------------------------------------------------
+
 
 def merge_persons(actor, keep_id: int, merged_id: int) -> Person:
     """Merge a duplicate into the record kept: everything of both is kept (ties, measures, documents,
@@ -319,23 +429,40 @@ def merge_persons(actor, keep_id: int, merged_id: int) -> Person:
                 model.objects.filter(person=merged).update(person=keep)
             for rel in Relationship.objects.filter(person=merged):
                 if rel.relative_id != keep.pk:
-                    Relationship.objects.get_or_create(person=keep, relative_id=rel.relative_id, kind=rel.kind,
-                                                       defaults={"parental_authority": rel.parental_authority})
+                    Relationship.objects.get_or_create(
+                        person=keep,
+                        relative_id=rel.relative_id,
+                        kind=rel.kind,
+                        defaults={"parental_authority": rel.parental_authority},
+                    )
             for rel in Relationship.objects.filter(relative=merged).exclude(person=keep):
-                Relationship.objects.get_or_create(person_id=rel.person_id, relative=keep, kind=rel.kind,
-                                                   defaults={"parental_authority": rel.parental_authority})
+                Relationship.objects.get_or_create(
+                    person_id=rel.person_id,
+                    relative=keep,
+                    kind=rel.kind,
+                    defaults={"parental_authority": rel.parental_authority},
+                )
             Relationship.objects.filter(person=merged).delete()
             Relationship.objects.filter(relative=merged).delete()
             merged.merged_into = keep
             merged.save(update_fields=["merged_into"])
             _history(actor, keep, keep, changes)
-            RecordChange.objects.create(person=keep, actor=actor, model="person", object_id=keep.pk,
-                                        field="merged", old_value=str(merged.pk), new_value=str(keep.pk))
+            RecordChange.objects.create(
+                person=keep,
+                actor=actor,
+                model="person",
+                object_id=keep.pk,
+                field="merged",
+                old_value=str(merged.pk),
+                new_value=str(keep.pk),
+            )
             audit(actor, AuditAction.MERGE, keep, person=keep, merged=merged.pk)
             audit(actor, AuditAction.MERGE, merged, person=merged, into=keep.pk)
     except IntegrityError:
-        raise Conflict("Les deux dossiers ont des séjours qui se chevauchent dans la même unité : "
-                       "corrigez-les avant de fusionner.") from None
+        raise Conflict(
+            "Les deux dossiers ont des séjours qui se chevauchent dans la même unité : "
+            "corrigez-les avant de fusionner."
+        ) from None
     return keep
 
 
@@ -346,10 +473,17 @@ def last_contact(person: Person) -> date:
 
     from parcours.pathways.models import Stay
 
-    if person.stays.filter(end_date__isnull=True).exists() or person.measures.filter(end_date__isnull=True).exists():
+    if (
+        person.stays.filter(end_date__isnull=True).exists()
+        or person.measures.filter(end_date__isnull=True).exists()
+    ):
         return today()
     dates = [timezone.localdate(person.created_at)]
-    dates += [d for d in Stay.objects.filter(person=person).aggregate(a=Max("end_date"), b=Max("start_date")).values() if d]
+    dates += [
+        d
+        for d in Stay.objects.filter(person=person).aggregate(a=Max("end_date"), b=Max("start_date")).values()
+        if d
+    ]
     dates += [d for d in person.measures.aggregate(a=Max("end_date"), b=Max("start_date")).values() if d]
     dates += [d for d in person.notes.aggregate(a=Max("date")).values() if d]
     dates += [timezone.localdate(d) for d in person.documents.aggregate(a=Max("uploaded_at")).values() if d]
