@@ -55,3 +55,11 @@ def test_health_openapi_and_docs(live_server, world):
         assert path in paths
     status, _, _ = call(live_server.url + "/api/v1/docs")
     assert status == 200
+
+
+def test_nul_bytes_and_huge_ids_are_400_not_500(api, world):
+    response = api.director.post("/auth/token", {"username": "a\x00b", "password": "x"})
+    assert response.status_code == 400 and response.data["errors"][0]["field"] == "body"
+    assert api.director.get("/persons", {"search": "jo\x00el"}).status_code == 400
+    assert api.director.get(f"/persons/{2**70}").status_code in (400, 404, 422)
+    assert api.director.get(f"/units/{2**63}").status_code in (400, 404, 422)

@@ -2,6 +2,7 @@
 
 import logging
 
+from django.db import DataError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -54,6 +55,18 @@ def auth_error(request, exc):
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": "Introuvable.", "errors": []}, status=404)
+
+
+@api.exception_handler(DataError)
+def data_error(request, exc):
+    """A value the database cannot hold (an id beyond 64 bits…): a clear 400, never a 500."""
+    from parcours.core.middleware import RANGE_MESSAGE
+
+    return api.create_response(
+        request,
+        {"detail": RANGE_MESSAGE, "errors": [{"field": "__all__", "message": RANGE_MESSAGE}]},
+        status=400,
+    )
 
 
 @api.exception_handler(HttpError)
