@@ -509,7 +509,16 @@ def archivable_persons(as_of: date | None = None):
         .exclude(Exists(open_measures))
         .exclude(Exists(recent_measures))
     )
-    return [(p, c) for p in candidates if (c := last_contact(p)) < limit]
+    found = {p.pk: (p, c) for p in candidates if (c := last_contact(p)) < limit}
+    # A relative (a parent, a sibling) of a record still in use stays active with it.
+    while True:
+        links = Relationship.objects.filter(person_id__in=found).exclude(relative_id__in=found)
+        keep = set(links.exclude(relative__archived_at__isnull=False).values_list("person_id", flat=True))
+        if not keep:
+            break
+        for pk in keep:
+            found.pop(pk, None)
+    return sorted(found.values(), key=lambda pc: pc[0].pk)
 
 
 def archive_inactive(as_of: date | None = None, *, dry_run: bool = False) -> list[tuple[Person, date]]:
