@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from parcours.directory import views
 
 app_name = "directory"
-urlpatterns: list = []
+urlpatterns = [
+    path("offre/", views.offer, name="offer"),
+    path("unites/<int:unit_id>/", views.unit, name="unit"),
+    path("partenaires/", views.partners, name="partners"),
+]
