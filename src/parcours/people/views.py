@@ -77,12 +77,13 @@ def create(request):
         if person is not None:
             messages.success(request, "Dossier créé.")
             return redirect("people:record", person.pk)
-        if form.is_bound and form.is_valid():
+        data = getattr(form, "cleaned_data", {})
+        if all(data.get(k) for k in ("first_name", "last_name", "birth_date")):
             duplicates = services.likely_duplicates(
                 request.user,
-                first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"],
-                birth_date=form.cleaned_data["birth_date"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                birth_date=data["birth_date"],
             )
     return render(request, "people/create.html", {"form": form, "duplicates": duplicates, "nav": "people"})
 
