@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import nir
 
-_DEPARTEMENT = r"(0[1-9]|[1-8]\d|9[0-5]|2[AB]|97\d)"
-FINESS_RE = re.compile(rf"^{_DEPARTEMENT}[0-9A-Z]{{{7}}}$")
+FINESS_RE = re.compile(r"^(?:(?:0[1-9]|[1-8]\d|9[0-5]|2[AB])[0-9A-Z]{7}|97\d[0-9A-Z]{6})$")
 INSEE_RE = re.compile(r"^(0[1-9]|[1-8]\d|9[0-5]|2[AB])\d{3}$|^97[1-8]\d{2}$")
 
 
@@ -19,7 +18,7 @@ def validate_finess(value: str) -> None:
     """A FINESS number: 9 characters starting with a département code (01–95, 2A, 2B, 97x).
 
     The check key is not verified: its rule is not established (DOMAIN.md)."""
-    if not value or not FINESS_RE.match(value) or (value.startswith("97") and len(value) != 9):
+    if not value or not FINESS_RE.match(value):
         raise ValidationError(
             "Numéro FINESS invalide : 9 caractères commençant par un code de département.",
             code="finess",

@@ -491,7 +491,7 @@ def reset() -> None:
     from parcours.pathways.models import Assignment
     from parcours.people.models import Document, Note, RecordChange, Relationship
 
-    if connection.vendor == "postgresql":
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
         tables = [
             m._meta.db_table
             for m in (

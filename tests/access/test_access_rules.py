@@ -1,0 +1,72 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from parcours.access import services
+from parcours.access.models import ApiToken, AuditEvent
+from parcours.core.errors import Forbidden
+from tests.conftest import PASSWORD
+
+
+def test_lockout_expires(world):
+    for _ in range(5):
+        with pytest.raises(services.AuthenticationFailed):
+            services.authenticate("directeur", "faux")
+    with pytest.raises(services.AuthenticationFailed) as exc:
+        services.authenticate("directeur", PASSWORD)
+    assert exc.value.locked
+    world.director.refresh_from_db()
+    world.director.locked_until = timezone.now() - timedelta(seconds=1)
+    world.director.save(update_fields=["locked_until"])
+    assert services.authenticate("directeur", PASSWORD) == world.director
+    assert AuditEvent.objects.filter(action="login_failed", actor=world.director).count() == 4
+    assert AuditEvent.objects.filter(action="locked", actor=world.director).exists()
+
+
+def test_tokens_hashed_revocable_expiring(world):
+    key = services.issue_token(world.director, "test", days=1)
+    assert not ApiToken.objects.filter(key_hash=key).exists()
+    assert services.user_for_token(key) == world.director
+    ApiToken.objects.filter(user=world.director).update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert services.user_for_token(key) is None
+    other = services.issue_token(world.director)
+    token = ApiToken.objects.get(key_hash=ApiToken.hash(other))
+    services.revoke_token(world.director, token.pk)
+    assert services.user_for_token(other) is None
+
+
+def test_two_factor_required_by_admin_only(world):
+    import pyotp
+
+    with pytest.raises(Forbidden):
+        services.set_two_factor_requirement(world.director, "director", True)
+    services.set_two_factor_requirement(world.admin, "director", True)
+    with pytest.raises(services.AuthenticationFailed):
+        services.authenticate("directeur", PASSWORD)
+    services.start_totp(world.director)
+    services.confirm_totp(world.director, pyotp.TOTP(world.director.totp_secret).now())
+    with pytest.raises(services.AuthenticationFailed):
+        services.authenticate("directeur", PASSWORD, "000000")
+    code = pyotp.TOTP(world.director.totp_secret).now()
+    assert services.authenticate("directeur", PASSWORD, code) == world.director
+
+
+def test_audit_log_is_append_only(world):
+    event = services.audit(world.director, "view", world.child, person=world.child)
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().update(reason="x")
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
+    if connection.vendor == "postgresql":
+        with (
+            pytest.raises(Exception, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute("UPDATE access_auditevent SET reason = 'x'")
