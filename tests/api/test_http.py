@@ -63,3 +63,9 @@ def test_nul_bytes_and_huge_ids_are_400_not_500(api, world):
     assert api.director.get("/persons", {"search": "jo\x00el"}).status_code == 400
     assert api.director.get(f"/persons/{2**70}").status_code in (400, 404, 422)
     assert api.director.get(f"/units/{2**63}").status_code in (400, 404, 422)
+
+
+def test_huge_offsets_and_filters_are_4xx(api, world):
+    assert api.admin.get("/organisations", {"offset": 10**20}).status_code == 422
+    assert api.admin.get("/establishments", {"organisation": 10**19}).status_code in (400, 422)
+    assert api.admin.get("/audit", {"person": 10**19}).status_code in (200, 400, 422)

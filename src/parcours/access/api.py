@@ -1,7 +1,7 @@
 """API: token, users, me, audit (API.md — Users and audit)."""
 
 from django.db import transaction
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from parcours.access import selectors, services
 from parcours.access.schemas import (
@@ -70,7 +70,7 @@ def create_user(request, data: UserIn):
         email=data.email,
         memberships=[m.dict() for m in data.memberships],
     )
-    return 201, user
+    return Status(201, user)
 
 
 @router.get("/audit", response={200: AuditList, **ERRORS})

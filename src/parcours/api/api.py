@@ -58,6 +58,7 @@ def not_found(request, exc):
 
 
 @api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
 def data_error(request, exc):
     """A value the database cannot hold (an id beyond 64 bits…): a clear 400, never a 500."""
     from parcours.core.middleware import RANGE_MESSAGE

@@ -52,8 +52,8 @@ def page(queryset, limit: int, offset: int) -> tuple[int, list]:
     errors = {}
     if limit < 1 or limit > 500:
         errors["limit"] = "Entre 1 et 500."
-    if offset < 0:
-        errors["offset"] = "Positif ou nul."
+    if offset < 0 or offset > 100_000_000:
+        errors["offset"] = "Entre 0 et 100 000 000."
     if errors:
         raise Invalid(errors)
     return queryset.count(), list(queryset[offset : offset + limit])

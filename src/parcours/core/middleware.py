@@ -44,6 +44,6 @@ class BadInputMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, DataError):
+        if isinstance(exception, DataError | OverflowError):
             return _bad_request(request, RANGE_MESSAGE)
         return None

@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.db.models import Prefetch
-from ninja import Router
+from ninja import Router, Status
 
 from parcours.access import scoping
 from parcours.api.common import ERRORS, list_of, listing
@@ -42,7 +42,7 @@ def list_organisations(request, limit: int = 50, offset: int = 0):
 
 @router.post("/organisations", response={201: OrganisationOut, **ERRORS})
 def create_organisation(request, data: OrganisationIn):
-    return 201, services.create_organisation(request.user, **data.dict())
+    return Status(201, services.create_organisation(request.user, **data.dict()))
 
 
 @router.get("/establishments", response={200: list_of(EstablishmentOut), **ERRORS})
@@ -55,7 +55,7 @@ def list_establishments(request, organisation: int | None = None, limit: int = 5
 
 @router.post("/establishments", response={201: EstablishmentOut, **ERRORS})
 def create_establishment(request, data: EstablishmentIn):
-    return 201, services.create_establishment(request.user, **data.dict())
+    return Status(201, services.create_establishment(request.user, **data.dict()))
 
 
 @router.get("/units", response={200: list_of(UnitOut), **ERRORS})
@@ -76,7 +76,7 @@ def list_units(
 
 @router.post("/units", response={201: UnitOut, **ERRORS})
 def create_unit(request, data: UnitIn):
-    return 201, services.create_unit(request.user, **data.dict())
+    return Status(201, services.create_unit(request.user, **data.dict()))
 
 
 @router.get("/units/{unit_id}", response={200: UnitOut, **ERRORS})
@@ -86,7 +86,7 @@ def get_unit(request, unit_id: int):
 
 @router.post("/units/{unit_id}/capacity", response={201: CapacityOut, **ERRORS})
 def add_capacity(request, unit_id: int, data: CapacityIn):
-    return 201, services.set_capacity(request.user, unit_id, **data.dict())
+    return Status(201, services.set_capacity(request.user, unit_id, **data.dict()))
 
 
 @router.get("/units/{unit_id}/vacancy", response={200: VacancyOut, **ERRORS})
@@ -103,7 +103,7 @@ def set_communes(request, unit_id: int, data: CommunesIn):
 
 @router.post("/units/{unit_id}/antennas", response={201: AntennaOut, **ERRORS})
 def add_antenna(request, unit_id: int, data: AntennaIn):
-    return 201, services.add_antenna(request.user, unit_id, **data.dict())
+    return Status(201, services.add_antenna(request.user, unit_id, **data.dict()))
 
 
 @router.get("/partners", response={200: list_of(PartnerOut), **ERRORS})
@@ -117,7 +117,7 @@ def list_partners(request, kind: str | None = None, limit: int = 50, offset: int
 @router.post("/partners", response={201: PartnerOut, **ERRORS})
 def create_partner(request, data: PartnerIn):
     payload = data.dict()
-    return 201, services.create_partner(request.user, **payload)
+    return Status(201, services.create_partner(request.user, **payload))
 
 
 @router.get("/communes", response={200: list_of(CommuneOut), **ERRORS})

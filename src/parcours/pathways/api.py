@@ -1,6 +1,6 @@
 """API: stays (API.md — Pathways)."""
 
-from ninja import Router
+from ninja import Router, Status
 
 from parcours.access.models import AuditAction
 from parcours.access.services import audit
@@ -21,7 +21,7 @@ def list_stays(request, person: int | None = None, unit: int | None = None, limi
 
 @router.post("/stays", response={201: StayOut, **ERRORS})
 def create_stay(request, data: StayIn):
-    return 201, services.create_stay(request.user, **data.dict())
+    return Status(201, services.create_stay(request.user, **data.dict()))
 
 
 @router.get("/stays/{stay_id}", response={200: StayOut, **ERRORS})
@@ -46,4 +46,4 @@ def list_assignments(request, person_id: int):
 
 @router.post("/persons/{person_id}/assignments", response={201: AssignmentOut, **ERRORS})
 def assign(request, person_id: int, data: AssignmentIn):
-    return 201, services.assign_professional(request.user, person=person_id, **data.dict())
+    return Status(201, services.assign_professional(request.user, person=person_id, **data.dict()))

@@ -2,7 +2,7 @@
 
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
-from ninja import File, Form, Router, UploadedFile
+from ninja import File, Form, Router, Status, UploadedFile
 
 from parcours.access import scoping
 from parcours.access.models import AuditAction
@@ -43,7 +43,7 @@ def list_persons(request, search: str = "", limit: int = 50, offset: int = 0):
 
 @router.post("/persons", response={201: PersonDetailOut, **ERRORS})
 def create_person(request, data: PersonIn):
-    return 201, services.create_person(request.user, **data.dict())
+    return Status(201, services.create_person(request.user, **data.dict()))
 
 
 @router.get("/persons/{person_id}", response={200: PersonDetailOut, **ERRORS})
@@ -65,7 +65,7 @@ def list_relationships(request, person_id: int):
 
 @router.post("/persons/{person_id}/relationships", response={201: RelationshipOut, **ERRORS})
 def add_relationship(request, person_id: int, data: RelationshipIn):
-    return 201, services.add_relationship(request.user, person_id, **data.dict())
+    return Status(201, services.add_relationship(request.user, person_id, **data.dict()))
 
 
 @router.get("/persons/{person_id}/measures", response={200: list[MeasureOut], **ERRORS})
@@ -77,7 +77,7 @@ def list_measures(request, person_id: int):
 
 @router.post("/persons/{person_id}/measures", response={201: MeasureOut, **ERRORS})
 def add_measure(request, person_id: int, data: MeasureIn):
-    return 201, services.add_measure(request.user, person_id, **data.dict())
+    return Status(201, services.add_measure(request.user, person_id, **data.dict()))
 
 
 @router.patch("/measures/{measure_id}", response={200: MeasureOut, **ERRORS})
@@ -94,7 +94,7 @@ def list_notes(request, person_id: int):
 
 @router.post("/persons/{person_id}/notes", response={201: NoteOut, **ERRORS})
 def add_note(request, person_id: int, data: NoteIn):
-    return 201, services.add_note(request.user, person_id, **data.dict())
+    return Status(201, services.add_note(request.user, person_id, **data.dict()))
 
 
 @router.get("/persons/{person_id}/documents", response={200: list[DocumentOut], **ERRORS})
@@ -122,14 +122,17 @@ def upload_document(
         except ValueError:
             raise Invalid({"document_date": "Date attendue au format AAAA-MM-JJ."}) from None
     data = file.read()
-    return 201, services.upload_document(
-        request.user,
-        person_id,
-        filename=file.name or "",
-        data=data,
-        kind=kind,
-        title=title,
-        document_date=when,
+    return Status(
+        201,
+        services.upload_document(
+            request.user,
+            person_id,
+            filename=file.name or "",
+            data=data,
+            kind=kind,
+            title=title,
+            document_date=when,
+        ),
     )
 
 
