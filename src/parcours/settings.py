@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "parcours.directory",
     "parcours.people",
     "parcours.pathways",
+    "parcours.admissions",
     "parcours.api",
     "parcours.demo",
 ]

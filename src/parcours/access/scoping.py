@@ -153,7 +153,11 @@ def persons_visible_to(user, queryset: QuerySet, perm: str = Perm.VIEW_RECORDS) 
         return queryset
     active = Q(archived_at__isnull=True) & _person_scope_q(user, perm)
     archived = Q(archived_at__isnull=False) & _person_scope_q(user, Perm.VIEW_ARCHIVES)
-    own = Q(created_by=user) if Role.PARTNER in roles_of(user) else Q(pk__in=[])
+    own = Q(pk__in=[])
+    if Role.PARTNER in roles_of(user):
+        from parcours.admissions.models import Referral
+
+        own = Q(created_by=user) | Q(Exists(Referral.objects.filter(person_id=OuterRef("pk"), referrer=user)))
     return queryset.filter(active | archived | own)
 
 
@@ -199,3 +203,25 @@ def require(user, perm: str) -> None:
     """403 unless the user holds the permission in at least one scope."""
     if not has_perm_somewhere(user, perm):
         raise Forbidden()
+
+
+def referrals_visible_to(user, queryset: QuerySet) -> QuerySet:
+    """Referrals a user may see: those it sent; for professionals, those addressed to a unit of its
+    scope or decided for one, those addressed to an organisation (group) of its scope, and, for the
+    group's admins and coordinators, those addressed to every unit."""
+    from parcours.directory.models import Unit
+
+    if not user.is_authenticated:
+        return queryset.none()
+    if sees_everything(user):
+        return queryset
+    q = Q(referrer=user)
+    if has_perm_somewhere(user, Perm.VIEW_RECORDS):
+        unit_ids = Unit.objects.filter(units_q(user)).values("id")
+        q |= Q(target_units__in=unit_ids) | Q(decisions__unit__in=unit_ids)
+        orgs = organisation_ids(user) or set()
+        if orgs:
+            q |= Q(organisation_id__in=orgs)
+        if roles_of(user) & {Role.ADMIN, Role.COORDINATOR}:
+            q |= Q(organisation__isnull=True, target_units__isnull=True)
+    return queryset.filter(q).distinct()

@@ -37,16 +37,26 @@ def occupied_subquery(day: date, unit_ref: str = "pk"):
     )
 
 
-def held_places(unit: Unit, day: date) -> int:
-    """Places held on a day for persons accepted but not yet admitted (admissions issue adds them)."""
-    return 0
+def held_places(unit: Unit, day: date, exclude_referral: int | None = None) -> int:
+    """Places held on a day for persons accepted in the unit (decision taken by then) and not yet
+    admitted, withdrawn or refused."""
+    from django.apps import apps
+
+    Decision = apps.get_model("admissions", "Decision")
+    qs = Decision.objects.filter(
+        unit=unit, decision="accepted", decided_on__lte=day, referral__status="accepted"
+    )
+    if exclude_referral:
+        qs = qs.exclude(referral_id=exclude_referral)
+    return qs.count()
 
 
-def vacancy_on(unit: Unit, day: date) -> dict:
-    """Capacity in force on the day, places occupied by stays, places held, and what is left."""
+def vacancy_on(unit: Unit, day: date, exclude_referral: int | None = None) -> dict:
+    """Capacity in force on the day, places occupied by stays, places held for accepted referrals,
+    and what is left (a referral being admitted does not count against itself)."""
     capacity = unit.capacity_on(day)
     occupied = Stay.objects.filter(occupying_q(day), unit=unit).count()
-    held = held_places(unit, day)
+    held = held_places(unit, day, exclude_referral)
     return {
         "unit": unit.pk,
         "on": day,

@@ -60,9 +60,11 @@ def place_person(
     intensity: str = Intensity.FULL_TIME,
     emergency: bool = False,
     check_vacancy: bool = True,
+    releasing_referral: int | None = None,
 ) -> Stay:
     """Create a stay of a person in a unit. Locks the unit, refuses overlapping stays of the person in
-    the unit and, for a stay that starts today or later, refuses when no place is vacant (409)."""
+    the unit and, for an open stay, refuses when no place is vacant on its first day (409); the place
+    held for the referral being admitted (releasing_referral) is not counted against it."""
     errors = {}
     if start_date is None:
         errors["start_date"] = "Date d'entrée obligatoire."
@@ -84,7 +86,7 @@ def place_person(
                 [{"field": "start_date", "message": "Chevauchement avec un séjour existant."}],
             )
         if check_vacancy and end_date is None:
-            vacancy = vacancy_on(unit, start_date)
+            vacancy = vacancy_on(unit, start_date, exclude_referral=releasing_referral)
             if vacancy["vacant"] < 1:
                 raise Conflict(
                     "Aucune place vacante dans cette unité à cette date.",

@@ -1,0 +1,121 @@
+"""API: intake and orientation (API.md — Admissions)."""
+
+from datetime import date
+
+from ninja import Router, Status
+
+from parcours.access import scoping
+from parcours.access.models import AuditAction
+from parcours.access.services import audit
+from parcours.admissions import selectors, services
+from parcours.admissions.models import CommissionSession
+from parcours.admissions.schemas import (
+    AdmitIn,
+    AgendaIn,
+    DecisionIn,
+    DecisionOut,
+    MatchOut,
+    ReferralIn,
+    ReferralOut,
+    ReferralPartnerOut,
+    SessionIn,
+    SessionOut,
+    WaitingOut,
+    WithdrawIn,
+)
+from parcours.api.common import ERRORS, list_of, page
+from parcours.pathways.schemas import StayOut
+
+router = Router(tags=["Admissions"])
+
+
+def _out(user, referral):
+    schema = ReferralPartnerOut if scoping.is_partner_only(user) else ReferralOut
+    return schema.from_orm(referral).dict()
+
+
+@router.post("/referrals", response={201: dict, **ERRORS})
+def submit(request, data: ReferralIn):
+    referral = services.submit_referral(request.user, **data.dict())
+    return Status(201, _out(request.user, referral))
+
+
+@router.get("/referrals", response={200: dict, **ERRORS})
+def list_referrals(
+    request,
+    status: str | None = None,
+    unit: int | None = None,
+    emergency: bool | None = None,
+    limit: int = 50,
+    offset: int = 0,
+):
+    count, items = page(
+        selectors.referrals(request.user, status=status, unit=unit, emergency=emergency), limit, offset
+    )
+    audit(request.user, AuditAction.VIEW, "referral", section="referrals", ids=[r.pk for r in items])
+    return {"count": count, "items": [_out(request.user, r) for r in items]}
+
+
+@router.get("/referrals/{referral_id}", response={200: dict, **ERRORS})
+def get_referral(request, referral_id: int):
+    referral = services.referral_for(request.user, referral_id)
+    audit(request.user, AuditAction.VIEW, referral, person=referral.person_id, section="referral")
+    return _out(request.user, referral)
+
+
+@router.get("/referrals/{referral_id}/matches", response={200: list[MatchOut], **ERRORS})
+def get_matches(request, referral_id: int, on: date | None = None):
+    if scoping.is_partner_only(request.user):
+        from parcours.core.errors import Forbidden
+
+        raise Forbidden("Les correspondances sont réservées au pôle d'accueil.")
+    return selectors.matches(request.user, referral_id, on)
+
+
+@router.post("/referrals/{referral_id}/decisions", response={201: DecisionOut, **ERRORS})
+def add_decision(request, referral_id: int, data: DecisionIn):
+    return Status(201, services.decide(request.user, referral_id, **data.dict()))
+
+
+@router.post("/referrals/{referral_id}/admit", response={201: StayOut, **ERRORS})
+def admit(request, referral_id: int, data: AdmitIn):
+    return Status(201, services.admit(request.user, referral_id, **data.dict()))
+
+
+@router.post("/referrals/{referral_id}/withdraw", response={200: dict, **ERRORS})
+def withdraw(request, referral_id: int, data: WithdrawIn):
+    return _out(request.user, services.withdraw(request.user, referral_id, reason=data.reason))
+
+
+@router.get("/units/{unit_id}/waiting-list", response={200: list[WaitingOut], **ERRORS})
+def waiting_list(request, unit_id: int):
+    rows = selectors.waiting_list(request.user, unit_id)
+    audit(
+        request.user,
+        AuditAction.VIEW,
+        "waiting_list",
+        section="waiting_list",
+        unit=unit_id,
+        ids=[r["referral"] for r in rows],
+    )
+    return rows
+
+
+@router.get("/commission-sessions", response={200: list_of(SessionOut), **ERRORS})
+def list_sessions(request, limit: int = 50, offset: int = 0):
+    orgs = scoping.organisation_ids(request.user)
+    qs = CommissionSession.objects.prefetch_related("members", "referrals").order_by("-date", "-id")
+    if orgs is not None:
+        qs = qs.filter(organisation_id__in=orgs)
+    count, items = page(qs, limit, offset)
+    return {"count": count, "items": items}
+
+
+@router.post("/commission-sessions", response={201: SessionOut, **ERRORS})
+def create_session(request, data: SessionIn):
+    return Status(201, services.create_session(request.user, **data.dict()))
+
+
+@router.post("/commission-sessions/{session_id}/referrals", response={200: dict, **ERRORS})
+def put_on_agenda(request, session_id: int, data: AgendaIn):
+    return _out(request.user, services.put_on_agenda(request.user, session_id, data.referral))

@@ -1,0 +1,133 @@
+from datetime import date
+
+from ninja import Field, Schema
+
+
+class ReferralIn(Schema):
+    person: int
+    modality: str
+    public: str
+    emergency: bool = False
+    wished_date: date
+    reason: str
+    target_units: list[int] = []
+    organisation: int | None = None
+    family_informed: bool = False
+    family_informed_on: date | None = None
+    consent_notes: str = ""
+
+
+class DecisionIn(Schema):
+    unit: int
+    decision: str
+    reason: str = ""
+
+
+class DecisionOut(Schema):
+    id: int
+    unit: int = Field(..., alias="unit_id")
+    decision: str
+    reason: str
+    decided_on: date
+    session: int | None = Field(None, alias="session_id")
+
+
+class ReferralOut(Schema):
+    id: int
+    person: int = Field(..., alias="person_id")
+    modality: str
+    public: str
+    emergency: bool
+    wished_date: date
+    reason: str
+    organisation: int | None = Field(None, alias="organisation_id")
+    target_units: list[int]
+    status: str
+    received_on: date
+    session: int | None = Field(None, alias="session_id")
+    family_informed: bool
+    family_informed_on: date | None
+    consent_notes: str
+    decisions: list[DecisionOut]
+    stay: int | None = Field(None, alias="stay_id")
+
+    @staticmethod
+    def resolve_target_units(obj):
+        return [u.pk for u in obj.target_units.all()]
+
+    @staticmethod
+    def resolve_decisions(obj):
+        return list(obj.decisions.all())
+
+
+class ReferralPartnerOut(Schema):
+    """What a partner sees of its referral: its status and the unit proposed, nothing else."""
+
+    id: int
+    person: int = Field(..., alias="person_id")
+    emergency: bool
+    wished_date: date
+    status: str
+    received_on: date
+    proposed_unit: str | None = None
+    stay: int | None = Field(None, alias="stay_id")
+
+    @staticmethod
+    def resolve_proposed_unit(obj):
+        accepted = [d for d in obj.decisions.all() if d.decision == "accepted"]
+        return accepted[0].unit.name if accepted else None
+
+
+class AdmitIn(Schema):
+    unit: int
+    start_date: date
+
+
+class WithdrawIn(Schema):
+    reason: str
+
+
+class MatchOut(Schema):
+    unit: int
+    unit_name: str
+    score: float
+    vacant: int
+    reasons: list[str]
+
+
+class WaitingOut(Schema):
+    rank: int
+    referral: int
+    person: int
+    decision: str
+    emergency: bool
+    decided_on: date
+    waiting_days: int
+
+
+class SessionIn(Schema):
+    date: date
+    organisation: int
+    kind: str = "admission_commission"
+    members: list[int] = []
+
+
+class SessionOut(Schema):
+    id: int
+    date: date
+    organisation: int = Field(..., alias="organisation_id")
+    kind: str
+    members: list[int]
+    referrals: list[int]
+
+    @staticmethod
+    def resolve_members(obj):
+        return [u.pk for u in obj.members.all()]
+
+    @staticmethod
+    def resolve_referrals(obj):
+        return [r.pk for r in obj.referrals.all()]
+
+
+class AgendaIn(Schema):
+    referral: int

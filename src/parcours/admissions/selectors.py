@@ -1,0 +1,139 @@
+"""Read side of intake: referral lists, matches of a referral to vacant places, waiting lists."""
+
+import math
+from datetime import date
+
+from django.db.models import Prefetch, Q
+
+from parcours.access import scoping
+from parcours.admissions.models import Decision, Referral
+from parcours.admissions.services import candidate_units, referral_for
+from parcours.core.dates import age_at, today
+from parcours.directory.models import Unit
+from parcours.pathways.models import Stay
+from parcours.pathways.selectors import occupying_q, vacancy_on
+from parcours.people.models import Relationship
+
+
+def referrals(user, *, status: str | None = None, unit: int | None = None, emergency: bool | None = None):
+    qs = scoping.referrals_visible_to(user, Referral.objects.all())
+    if status:
+        qs = qs.filter(status=status)
+    if unit:
+        qs = qs.filter(Q(target_units=unit) | Q(decisions__unit=unit))
+    if emergency is not None:
+        qs = qs.filter(emergency=emergency)
+    return (
+        qs.distinct()
+        .select_related("person", "organisation")
+        .prefetch_related(
+            "target_units", Prefetch("decisions", queryset=Decision.objects.select_related("unit"))
+        )
+        .order_by("-emergency", "received_on", "id")
+    )
+
+
+def distance_km(a, b) -> float | None:
+    """Great-circle distance between two communes (haversine), None when a position is unknown."""
+    if a is None or b is None or None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return None
+    lat1, lon1, lat2, lon2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(h))
+
+
+def matches(user, referral_id: int, on: date | None = None) -> list[dict]:
+    """Units whose modality, public, age range (age on the date) and sex fit the referral and that
+    have a vacant place on that date, ranked by a score whose reasons are given: distance, siblings
+    in the unit or referred together, continuity with a previous unit, territory served, waiting time."""
+    referral = referral_for(user, referral_id)
+    day = on or referral.wished_date
+    person = referral.person
+    age = age_at(person.birth_date, day)
+    units = (
+        candidate_units(referral)
+        .filter(modality=referral.modality, public=referral.public, age_min__lte=age, age_max__gt=age)
+        .filter(sex__in=["any", person.sex])
+        .select_related("establishment__commune")
+        .prefetch_related("communes_served")
+    )
+    siblings = list(
+        Relationship.objects.filter(person=person, kind="sibling").values_list("relative_id", flat=True)
+    )
+    sibling_units = set(
+        Stay.objects.filter(occupying_q(day), person_id__in=siblings).values_list("unit_id", flat=True)
+    )
+    sibling_referred = set(
+        Referral.objects.filter(
+            person_id__in=siblings, status__in=["received", "under_review", "accepted", "waiting_list"]
+        ).values_list("target_units", flat=True)
+    )
+    previous = set(Stay.objects.filter(person=person, start_date__lt=day).values_list("unit_id", flat=True))
+    previous_ests = set(Unit.objects.filter(pk__in=previous).values_list("establishment_id", flat=True))
+    waited = max(0, (today() - referral.received_on).days)
+    results = []
+    for unit in units:
+        vacancy = vacancy_on(unit, day, exclude_referral=referral.pk)
+        if vacancy["vacant"] < 1:
+            continue
+        score, reasons = 0.0, []
+        km = distance_km(person.commune, unit.establishment.commune)
+        if km is not None:
+            score += max(0.0, 30.0 - km / 5)
+            reasons.append(f"à {km:.0f} km du domicile")
+        if unit.pk in sibling_units:
+            score += 25
+            reasons.append("fratrie déjà accueillie dans l'unité")
+        elif unit.pk in sibling_referred:
+            score += 10
+            reasons.append("fratrie orientée ensemble")
+        if unit.pk in previous:
+            score += 15
+            reasons.append("continuité : déjà accueilli dans l'unité")
+        elif unit.establishment_id in previous_ests:
+            score += 8
+            reasons.append("continuité : déjà accueilli dans l'établissement")
+        if person.commune_id and any(c.pk == person.commune_id for c in unit.communes_served.all()):
+            score += 15
+            reasons.append("commune desservie par l'unité")
+        if waited:
+            score += min(20.0, waited / 10)
+            reasons.append(f"en attente depuis {waited} jours")
+        results.append(
+            {
+                "unit": unit.pk,
+                "unit_name": unit.name,
+                "score": round(score, 2),
+                "vacant": vacancy["vacant"],
+                "reasons": reasons,
+            }
+        )
+    return sorted(results, key=lambda r: (-r["score"], r["unit"]))
+
+
+def waiting_list(user, unit_id: int) -> list[dict]:
+    """Referrals waiting for a unit (accepted or on its waiting list, not yet admitted), emergency
+    first, then by date of the decision, with rank and days waited."""
+    unit = scoping.unit_for(user, unit_id)
+    decisions = (
+        Decision.objects.filter(
+            unit=unit,
+            decision__in=["accepted", "waiting_list"],
+            referral__status__in=["accepted", "waiting_list"],
+        )
+        .select_related("referral__person")
+        .order_by("-referral__emergency", "decided_on", "id")
+    )
+    day = today()
+    return [
+        {
+            "rank": rank,
+            "referral": d.referral_id,
+            "person": d.referral.person_id,
+            "decision": d.decision,
+            "emergency": d.referral.emergency,
+            "decided_on": d.decided_on,
+            "waiting_days": (day - d.decided_on).days,
+        }
+        for rank, d in enumerate(decisions, start=1)
+    ]

@@ -1,0 +1,300 @@
+"""Intake and orientation: referrals, commission sessions, decisions, admission, withdrawal.
+Every function is one transaction, checks scope, writes the audit log and notifies."""
+
+from datetime import date
+
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+
+from parcours.access import scoping
+from parcours.access.models import AuditAction, Membership, User
+from parcours.access.roles import Perm, Role
+from parcours.access.services import audit
+from parcours.admissions.choices import OPEN_STATUSES, TRANSITIONS, DecisionKind, SessionKind, Status
+from parcours.admissions.models import CommissionSession, Decision, Notification, Referral
+from parcours.core.dates import today
+from parcours.core.errors import Conflict, Forbidden, Invalid, NotFound
+from parcours.core.services import pick
+from parcours.directory.choices import Modality, Public
+from parcours.directory.models import Organisation, Unit
+
+
+def notify(users, text: str, link: str = "") -> None:
+    """In-app notification, and an e-mail through Django's mail backend for users with an address."""
+    for user in {u.pk: u for u in users}.values():
+        Notification.objects.create(user=user, text=text[:500], link=link)
+        if user.email:
+            send_mail("Parcours — " + text[:80], f"{text}\n\n{link}", None, [user.email], fail_silently=True)
+
+
+def _staff_of(units=(), organisation=None, roles=(Role.HEAD_OF_SERVICE, Role.COORDINATOR, Role.DIRECTOR)):
+    from django.db.models import Q
+
+    unit_ids = [u.pk for u in units]
+    q = Q(unit_id__in=unit_ids) | Q(establishment__units__id__in=unit_ids)
+    if organisation is not None:
+        q |= Q(organisation=organisation)
+    return User.objects.filter(memberships__in=Membership.objects.filter(q, role__in=roles)).distinct()
+
+
+def referral_for(actor, referral_id, *, lock: bool = False) -> Referral:
+    try:
+        referral_id = int(referral_id)
+    except (TypeError, ValueError):
+        raise NotFound("Orientation introuvable.") from None
+    visible = scoping.referrals_visible_to(actor, Referral.objects.all()).filter(pk=referral_id)
+    if not visible.exists():
+        raise NotFound("Orientation introuvable.")
+    qs = Referral.objects.select_related("person", "organisation")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    return qs.get(pk=referral_id)
+
+
+def _move(referral: Referral, status: str) -> None:
+    if status not in TRANSITIONS[referral.status]:
+        raise Conflict(
+            f"Transition impossible : {referral.get_status_display()} → {Status(status).label}.",
+            [{"field": "status", "message": f"{referral.status} → {status} n'est pas permis."}],
+        )
+    referral.status = status
+
+
+def submit_referral(
+    actor,
+    *,
+    person: int,
+    modality: str,
+    public: str,
+    wished_date: date,
+    reason: str,
+    emergency: bool = False,
+    target_units: list[int] | None = None,
+    organisation: int | None = None,
+    family_informed: bool = False,
+    family_informed_on: date | None = None,
+    consent_notes: str = "",
+) -> Referral:
+    """A partner or a professional refers a person: to units, to an organisation's commission, or to
+    every unit of the platform. The addressees are notified."""
+    if not (scoping.has_perm_somewhere(actor, Perm.EDIT_RECORDS) or Role.PARTNER in scoping.roles_of(actor)):
+        raise Forbidden()
+    subject = scoping.person_for(actor, person)
+    errors = {}
+    if modality not in Modality.values:
+        errors["modality"] = "Modalité inconnue."
+    if public not in Public.values:
+        errors["public"] = "Public inconnu."
+    if not (reason or "").strip():
+        errors["reason"] = "Motif de l'orientation obligatoire."
+    if wished_date is None:
+        errors["wished_date"] = "Date souhaitée obligatoire."
+    if family_informed_on and not family_informed:
+        errors["family_informed"] = "Cochez l'information de la famille si une date est donnée."
+    units = []
+    for index, unit_id in enumerate(target_units or []):
+        unit = Unit.objects.filter(pk=unit_id).first() if isinstance(unit_id, int) else None
+        if unit is None:
+            errors[f"target_units[{index}]"] = "Unité introuvable."
+        else:
+            units.append(unit)
+    org = None
+    if organisation is not None:
+        org = Organisation.objects.filter(pk=organisation).first()
+        if org is None:
+            errors["organisation"] = "Organisation introuvable."
+    if errors:
+        raise Invalid(errors)
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            person=subject,
+            referrer=actor,
+            modality=modality,
+            public=public,
+            emergency=bool(emergency),
+            wished_date=wished_date,
+            reason=reason.strip(),
+            organisation=org,
+            received_on=today(),
+            family_informed=bool(family_informed),
+            family_informed_on=family_informed_on,
+            consent_notes=consent_notes or "",
+        )
+        referral.target_units.set(units)
+        audit(actor, AuditAction.CREATE, referral, person=subject, emergency=referral.emergency)
+        kind = "URGENTE " if referral.emergency else ""
+        notify(
+            _staff_of(units, org),
+            f"Nouvelle orientation {kind}n° {referral.pk} reçue.",
+            f"/api/v1/referrals/{referral.pk}",
+        )
+    return referral
+
+
+def create_session(
+    actor,
+    *,
+    date: date,
+    organisation: int,
+    kind: str = SessionKind.ADMISSION_COMMISSION,
+    members: list[int] | None = None,
+) -> CommissionSession:
+    """Schedule a commission session of an organisation (the group's CBDE, a collective orientation)."""
+    orgs = scoping.organisation_ids(actor, Perm.EDIT_RECORDS)
+    org = pick(Organisation, organisation, "organisation", "Organisation")
+    if orgs is not None and org.pk not in orgs:
+        raise Forbidden("Vous n'animez pas la commission de cette organisation.")
+    if kind not in SessionKind.values:
+        raise Invalid({"kind": "Type de séance inconnu."})
+    if date is None:
+        raise Invalid({"date": "Date obligatoire."})
+    users = []
+    for index, user_id in enumerate(members or []):
+        users.append(pick(User, user_id, f"members[{index}]", "Membre"))
+    with transaction.atomic():
+        session = CommissionSession.objects.create(date=date, organisation=org, kind=kind)
+        session.members.set(users)
+        audit(actor, AuditAction.CREATE, session)
+    return session
+
+
+def session_for(actor, session_id) -> CommissionSession:
+    orgs = scoping.organisation_ids(actor)
+    session = CommissionSession.objects.filter(pk=session_id).select_related("organisation").first()
+    if session is None or (orgs is not None and session.organisation_id not in orgs):
+        raise NotFound("Séance introuvable.")
+    return session
+
+
+def put_on_agenda(actor, session_id: int, referral_id: int) -> Referral:
+    """Put a referral on a session's agenda: it is now under review."""
+    session = session_for(actor, session_id)
+    with transaction.atomic():
+        referral = referral_for(actor, referral_id, lock=True)
+        _move(referral, Status.UNDER_REVIEW)
+        referral.session = session
+        referral.save(update_fields=["status", "session"])
+        audit(actor, AuditAction.UPDATE, referral, person=referral.person_id, session=session.pk)
+    return referral
+
+
+def candidate_units(referral: Referral):
+    """Units considered for a referral: its targets, else its organisation's (and members') units,
+    else every unit."""
+    targets = list(referral.target_units.all())
+    if targets:
+        return Unit.objects.filter(pk__in=[u.pk for u in targets])
+    if referral.organisation_id:
+        from parcours.access.scoping import _with_group_members
+
+        orgs = _with_group_members({referral.organisation_id})
+        return Unit.objects.filter(establishment__organisation_id__in=orgs)
+    return Unit.objects.all()
+
+
+def _may_decide(actor, referral: Referral, unit: Unit) -> bool:
+    if scoping.units_visible_to(actor, Perm.EDIT_RECORDS).filter(pk=unit.pk).exists():
+        return True
+    orgs = scoping.organisation_ids(actor, Perm.EDIT_RECORDS)
+    return orgs is None or (referral.organisation_id is not None and referral.organisation_id in orgs)
+
+
+def decide(actor, referral_id: int, *, unit: int, decision: str, reason: str = "") -> Decision:
+    """Record the decision of a unit (or of the commission for it): accepted, waiting list or refused
+    (a refusal states its reason). The referral's status follows the best decision."""
+    errors = {}
+    if decision not in DecisionKind.values:
+        errors["decision"] = "Décision attendue : accepted, waiting_list ou refused."
+    if decision == DecisionKind.REFUSED and not (reason or "").strip():
+        errors["reason"] = "Un refus doit être motivé."
+    if errors:
+        raise Invalid(errors)
+    with transaction.atomic():
+        referral = referral_for(actor, referral_id, lock=True)
+        target = candidate_units(referral).filter(pk=unit).first() if isinstance(unit, int) else None
+        if target is None:
+            raise Invalid({"unit": "Cette unité n'est pas destinataire de l'orientation."})
+        if not _may_decide(actor, referral, target):
+            raise Forbidden("Vous ne pouvez pas décider pour cette unité.")
+        if referral.status not in OPEN_STATUSES and referral.status != Status.REFUSED:
+            raise Conflict("L'orientation est close.", [{"field": "status", "message": referral.status}])
+        try:
+            with transaction.atomic():
+                made = Decision.objects.create(
+                    referral=referral,
+                    unit=target,
+                    decision=decision,
+                    reason=(reason or "").strip(),
+                    decided_on=today(),
+                    decided_by=actor,
+                    session=referral.session,
+                )
+        except IntegrityError:
+            raise Conflict(
+                "Une décision existe déjà pour cette unité.", [{"field": "unit", "message": "Déjà décidé."}]
+            ) from None
+        kinds = set(referral.decisions.values_list("decision", flat=True))
+        best = next(
+            k for k in (DecisionKind.ACCEPTED, DecisionKind.WAITING_LIST, DecisionKind.REFUSED) if k in kinds
+        )
+        _move(referral, best)
+        referral.save(update_fields=["status"])
+        audit(actor, AuditAction.CREATE, made, person=referral.person_id, decision=decision, unit=target.pk)
+        if referral.referrer_id:
+            notify(
+                [referral.referrer],
+                f"Orientation n° {referral.pk} : {made.get_decision_display().lower()} ({target.name}).",
+                f"/api/v1/referrals/{referral.pk}",
+            )
+    return made
+
+
+def admit(actor, referral_id: int, *, unit: int, start_date: date):
+    """Admit the referred person into a unit: the stay is created under the unit's lock (never two
+    admissions for the last place), the referral becomes admitted. 409 when closed or no place."""
+    from parcours.pathways.services import place_person
+
+    if start_date is None:
+        raise Invalid({"start_date": "Date d'entrée obligatoire."})
+    with transaction.atomic():
+        referral = referral_for(actor, referral_id, lock=True)
+        allowed = {Status.ACCEPTED, Status.WAITING_LIST}
+        if referral.emergency:
+            allowed |= {Status.RECEIVED, Status.UNDER_REVIEW}
+        if referral.status not in allowed:
+            raise Conflict(
+                "L'orientation n'est pas admissible dans son état actuel.",
+                [{"field": "status", "message": referral.status}],
+            )
+        if not candidate_units(referral).filter(pk=unit).exists():
+            raise Invalid({"unit": "Cette unité n'est pas destinataire de l'orientation."})
+        stay = place_person(
+            actor,
+            person=referral.person,
+            unit_id=unit,
+            start_date=start_date,
+            emergency=referral.emergency,
+            releasing_referral=referral.pk,
+        )
+        _move(referral, Status.ADMITTED)
+        referral.stay = stay
+        referral.save(update_fields=["status", "stay"])
+        audit(actor, AuditAction.UPDATE, referral, person=referral.person_id, admitted=stay.pk)
+        if referral.referrer_id:
+            notify([referral.referrer], f"Orientation n° {referral.pk} : admission le {start_date:%d/%m/%Y}.")
+    return stay
+
+
+def withdraw(actor, referral_id: int, *, reason: str) -> Referral:
+    """Withdraw an open referral (by its sender or a professional of its scope), with the reason."""
+    if not (reason or "").strip():
+        raise Invalid({"reason": "Motif du retrait obligatoire."})
+    with transaction.atomic():
+        referral = referral_for(actor, referral_id, lock=True)
+        if referral.referrer_id != actor.pk and not scoping.has_perm_somewhere(actor, Perm.EDIT_RECORDS):
+            raise Forbidden()
+        _move(referral, Status.WITHDRAWN)
+        referral.closed_reason = reason.strip()[:255]
+        referral.save(update_fields=["status", "closed_reason"])
+        audit(actor, AuditAction.UPDATE, referral, person=referral.person_id, withdrawn=True)
+    return referral
