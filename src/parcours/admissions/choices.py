@@ -14,10 +14,11 @@ class Status(models.TextChoices):
 OPEN_STATUSES = {"received", "under_review", "accepted", "waiting_list"}
 
 # Allowed transitions (API.md): received → under_review → accepted / waiting_list / refused → admitted,
-# withdrawn from any open status. Decisions may also be taken outside a session (received → decided).
+# withdrawn from any open status. Decisions may also be taken outside a session (received → decided),
+# and an emergency referral may be admitted at once (the service allows it for emergencies only).
 TRANSITIONS = {
-    "received": {"under_review", "accepted", "waiting_list", "refused", "withdrawn"},
-    "under_review": {"accepted", "waiting_list", "refused", "withdrawn"},
+    "received": {"under_review", "accepted", "waiting_list", "refused", "withdrawn", "admitted"},
+    "under_review": {"accepted", "waiting_list", "refused", "withdrawn", "admitted"},
     "accepted": {"admitted", "waiting_list", "refused", "withdrawn", "accepted"},
     "waiting_list": {"accepted", "admitted", "refused", "withdrawn", "waiting_list"},
     "refused": {"accepted", "waiting_list", "refused"},
