@@ -119,3 +119,24 @@ def create_session(request, data: SessionIn):
 @router.post("/commission-sessions/{session_id}/referrals", response={200: dict, **ERRORS})
 def put_on_agenda(request, session_id: int, data: AgendaIn):
     return _out(request.user, services.put_on_agenda(request.user, session_id, data.referral))
+
+
+@router.get("/allocation", response={200: dict, **ERRORS})
+def get_allocation(request, scope: str, on: date | None = None):
+    """The proposed assignment of waiting referrals to vacant places of an organisation on a date."""
+    from parcours.core.dates import today
+
+    if scoping.is_partner_only(request.user):
+        from parcours.core.errors import Forbidden
+
+        raise Forbidden("La proposition d'affectation est réservée au pôle d'accueil.")
+    result = selectors.allocation(request.user, scope, on or today())
+    audit(
+        request.user,
+        AuditAction.VIEW,
+        "allocation",
+        section="allocation",
+        scope=scope,
+        ids=[a["referral"] for a in result["assignments"]],
+    )
+    return result

@@ -42,7 +42,14 @@ def distance_km(a, b) -> float | None:
     return 6371.0 * 2 * math.asin(math.sqrt(h))
 
 
-def matches(user, referral_id: int, on: date | None = None) -> list[dict]:
+def matches(
+    user,
+    referral_id: int,
+    on: date | None = None,
+    *,
+    vacancies: dict | None = None,
+    within: set[int] | None = None,
+) -> list[dict]:
     """Units whose modality, public, age range (age on the date) and sex fit the referral and that
     have a vacant place on that date, ranked by a score whose reasons are given: distance, siblings
     in the unit or referred together, continuity with a previous unit, territory served, waiting time."""
@@ -72,8 +79,13 @@ def matches(user, referral_id: int, on: date | None = None) -> list[dict]:
     previous_ests = set(Unit.objects.filter(pk__in=previous).values_list("establishment_id", flat=True))
     waited = max(0, (today() - referral.received_on).days)
     results = []
+    if within is not None:
+        units = units.filter(pk__in=within)
     for unit in units:
-        vacancy = vacancy_on(unit, day, exclude_referral=referral.pk)
+        if vacancies is not None:
+            vacancy = {"vacant": vacancies.get(unit.pk, 0)}
+        else:
+            vacancy = vacancy_on(unit, day, exclude_referral=referral.pk)
         if vacancy["vacant"] < 1:
             continue
         score, reasons = 0.0, []
@@ -137,3 +149,63 @@ def waiting_list(user, unit_id: int) -> list[dict]:
         }
         for rank, d in enumerate(decisions, start=1)
     ]
+
+
+OPEN_FOR_ALLOCATION = ["received", "under_review", "accepted", "waiting_list"]
+
+
+def allocation(user, scope: str, on: date) -> dict:
+    """Proposed assignment of the waiting referrals to the vacant places of an organisation (with its
+    group's members) on a date: most children placed first, then the highest total score. Solved as
+    an assignment problem (SciPy's linear_sum_assignment) over referrals × vacant places."""
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
+    from parcours.access.scoping import _with_group_members
+    from parcours.access.services import parse_scope
+    from parcours.core.errors import Invalid, NotFound
+
+    kind, org = parse_scope(scope)
+    if kind != "organisation":
+        raise Invalid({"scope": "La proposition se fait pour une organisation : organisation:ID."})
+    visible = scoping.organisations_visible_to(user)
+    if not visible.filter(pk=org.pk).exists():
+        raise NotFound("Organisation introuvable.")
+    orgs = _with_group_members({org.pk})
+    units = list(scoping.units_visible_to(user).filter(establishment__organisation_id__in=orgs))
+    vacancies = {u.pk: vacancy_on(u, on)["vacant"] for u in units}
+    slots = [unit_id for unit_id, n in sorted(vacancies.items()) for _ in range(max(0, n))]
+    waiting = list(
+        referrals(user).filter(status__in=OPEN_FOR_ALLOCATION).order_by("-emergency", "received_on", "id")
+    )
+    options = {}
+    for referral in waiting:
+        found = matches(user, referral.pk, on, vacancies=vacancies, within=set(vacancies))
+        if found:
+            options[referral.pk] = {m["unit"]: m["score"] for m in found}
+    candidates = [r.pk for r in waiting if r.pk in options]
+    unplaced = [r.pk for r in waiting if r.pk not in options]
+    if not candidates or not slots:
+        return {"on": on, "assignments": [], "unplaced": [r.pk for r in waiting]}
+    top = max(max(o.values()) for o in options.values()) + 1
+    big = top * (len(candidates) + 1)  # one more child placed always outweighs any score difference
+    weights = np.zeros((len(candidates), len(slots)))
+    for i, referral_id in enumerate(candidates):
+        for j, unit_id in enumerate(slots):
+            if unit_id in options[referral_id]:
+                weights[i, j] = big + options[referral_id][unit_id]
+    rows, cols = linear_sum_assignment(weights, maximize=True)
+    assignments = []
+    placed = set()
+    for i, j in zip(rows, cols, strict=True):
+        if weights[i, j] > 0:
+            assignments.append(
+                {"referral": candidates[i], "unit": slots[j], "score": options[candidates[i]][slots[j]]}
+            )
+            placed.add(candidates[i])
+    unplaced += [r for r in candidates if r not in placed]
+    return {
+        "on": on,
+        "assignments": sorted(assignments, key=lambda a: a["referral"]),
+        "unplaced": sorted(unplaced),
+    }
