@@ -47,3 +47,13 @@ def list_assignments(request, person_id: int):
 @router.post("/persons/{person_id}/assignments", response={201: AssignmentOut, **ERRORS})
 def assign(request, person_id: int, data: AssignmentIn):
     return Status(201, services.assign_professional(request.user, person=person_id, **data.dict()))
+
+
+@router.get("/persons/{person_id}/pathway", response={200: dict, **ERRORS})
+def get_pathway(request, person_id: int):
+    """The person's timeline across referrals, decisions, stays and measures, with ruptures flagged."""
+    from parcours.pathways.timeline import pathway
+    from parcours.people.selectors import open_record
+
+    person = open_record(request.user, person_id, section="pathway")
+    return pathway(person)
