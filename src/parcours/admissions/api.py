@@ -140,3 +140,68 @@ def get_allocation(request, scope: str, on: date | None = None):
         ids=[a["referral"] for a in result["assignments"]],
     )
     return result
+
+
+@router.get("/offer", response={200: list[dict], **ERRORS})
+def offer(request, on: date | None = None, modality: str | None = None, public: str | None = None):
+    """The offer shared with partners (counts only, no personal data)."""
+    from parcours.core.dates import today
+
+    rows = selectors.shared_offer(on or today())
+    return [
+        r
+        for r in rows
+        if (not modality or r["modality"] == modality) and (not public or r["public"] == public)
+    ]
+
+
+@router.get("/offer.csv", response={200: None, **ERRORS})
+def offer_csv(request, on: date | None = None):
+    """The shared offer as a spreadsheet-safe CSV (semicolons, UTF-8 with BOM)."""
+    from django.http import HttpResponse
+
+    from parcours.core.dates import today
+    from parcours.core.exports import csv_bytes
+
+    day = on or today()
+    rows = selectors.shared_offer(day)
+    header = [
+        "Organisation",
+        "Établissement",
+        "Unité",
+        "Commune",
+        "Modalité",
+        "Public",
+        "Âge min",
+        "Âge max",
+        "Territoire",
+        "Critères d'admission",
+        "Procédure",
+        "Capacité",
+        "Places vacantes",
+    ]
+    body = csv_bytes(
+        header,
+        (
+            [
+                r["organisation"],
+                r["establishment"],
+                r["name"],
+                r["commune"],
+                r["modality_label"],
+                r["public_label"],
+                r["age_min"],
+                r["age_max"],
+                ", ".join(r["territory"]),
+                r["admission_criteria"],
+                r["admission_procedure"],
+                r["capacity"],
+                r["vacant"],
+            ]
+            for r in rows
+        ),
+    )
+    audit(request.user, AuditAction.EXPORT, "offer", format="csv")
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="offre-{day.isoformat()}.csv"'
+    return response

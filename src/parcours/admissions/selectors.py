@@ -209,3 +209,62 @@ def allocation(user, scope: str, on: date) -> dict:
         "assignments": sorted(assignments, key=lambda a: a["referral"]),
         "unplaced": sorted(unplaced),
     }
+
+
+def shared_offer(day: date):
+    """The offer shared with partners: every unit with its public, ages, modality, territory,
+    admission criteria and procedure, and today's vacancies — counts only, no personal data."""
+    from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    from parcours.directory.selectors import capacity_subquery
+    from parcours.pathways.selectors import occupied_subquery
+
+    held = Coalesce(
+        Subquery(
+            Decision.objects.filter(
+                unit_id=OuterRef("pk"), decision="accepted", decided_on__lte=day, referral__status="accepted"
+            )
+            .order_by()
+            .values("unit_id")
+            .annotate(n=Count("id"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        Value(0),
+    )
+    units = (
+        Unit.objects.filter(opened_on__lte=day)
+        .exclude(closed_on__lte=day)
+        .select_related("establishment__organisation", "establishment__commune")
+        .prefetch_related("communes_served")
+        .annotate(
+            capacity_today=capacity_subquery(day), occupied_today=occupied_subquery(day), held_today=held
+        )
+        .order_by("establishment__organisation__name", "establishment__name", "name")
+    )
+    rows = []
+    for u in units:
+        capacity = u.capacity_today or 0
+        rows.append(
+            {
+                "unit": u.pk,
+                "name": u.name,
+                "establishment": u.establishment.name,
+                "organisation": u.establishment.organisation.name,
+                "commune": u.establishment.commune.name,
+                "modality": u.modality,
+                "modality_label": u.get_modality_display(),
+                "public": u.public,
+                "public_label": u.get_public_display(),
+                "age_min": u.age_min,
+                "age_max": u.age_max,
+                "sex": u.sex,
+                "territory": [c.name for c in u.communes_served.all()],
+                "admission_criteria": u.admission_criteria,
+                "admission_procedure": u.admission_procedure,
+                "capacity": capacity,
+                "vacant": max(0, capacity - u.occupied_today - u.held_today),
+            }
+        )
+    return rows

@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.db.models import Prefetch
-from ninja import Router, Status
+from ninja import Router, Schema, Status
 
 from parcours.access import scoping
 from parcours.api.common import ERRORS, list_of, listing
@@ -137,3 +137,17 @@ def list_communes(
         for word in words:
             qs = qs.filter(name__icontains=word)
     return listing(qs.order_by("code"), limit, offset)
+
+
+class AdmissionTermsIn(Schema):
+    admission_criteria: str | None = None
+    admission_procedure: str | None = None
+    max_emergency_days: int | None = None
+    emergency_follow_up_days: int | None = None
+
+
+@router.patch("/units/{unit_id}/admission", response={200: UnitOut, **ERRORS})
+def set_admission_terms(request, unit_id: int, data: AdmissionTermsIn):
+    """Admission criteria and procedure shown to partners, and the unit's emergency terms."""
+    services.set_admission_terms(request.user, unit_id, **data.dict(exclude_unset=True))
+    return selectors.unit_detail(request.user, unit_id)

@@ -81,6 +81,12 @@ class Unit(models.Model):
     closed_on = models.DateField(null=True, blank=True)
     communes_served = models.ManyToManyField(Commune, blank=True, related_name="units_serving")
     description = models.TextField(blank=True)
+    # Shared with partners (the département's scheme: mutual knowledge of the offer).
+    admission_criteria = models.TextField(blank=True)
+    admission_procedure = models.TextField(blank=True)
+    # Emergency placements: longest emergency stay, and the orientation decision expected after it.
+    max_emergency_days = models.PositiveSmallIntegerField(default=30)
+    emergency_follow_up_days = models.PositiveSmallIntegerField(default=3)
 
     class Meta:
         ordering = ["establishment__name", "name"]

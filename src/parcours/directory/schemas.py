@@ -72,6 +72,10 @@ class UnitOut(Schema):
     opened_on: date
     closed_on: date | None
     communes_served: list[str]
+    admission_criteria: str
+    admission_procedure: str
+    max_emergency_days: int
+    emergency_follow_up_days: int
 
     @staticmethod
     def resolve_capacity(obj):

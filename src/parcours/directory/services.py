@@ -290,3 +290,39 @@ def create_partner(
             contact.save()
         audit(actor, AuditAction.CREATE, partner)
     return partner
+
+
+def set_admission_terms(
+    actor,
+    unit_id: int,
+    *,
+    admission_criteria: str | None = None,
+    admission_procedure: str | None = None,
+    max_emergency_days: int | None = None,
+    emergency_follow_up_days: int | None = None,
+) -> Unit:
+    """The unit's head of service (or its managers) edits what partners see: admission criteria and
+    procedure, and the emergency terms (longest emergency stay, days before the orientation decision)."""
+    unit = scoping.unit_for(actor, unit_id, Perm.MANAGE_OFFER)
+    errors = {}
+    if max_emergency_days is not None and not 1 <= max_emergency_days <= 365:
+        errors["max_emergency_days"] = "Entre 1 et 365 jours."
+    if emergency_follow_up_days is not None and not 1 <= emergency_follow_up_days <= 90:
+        errors["emergency_follow_up_days"] = "Entre 1 et 90 jours."
+    if errors:
+        raise Invalid(errors)
+    changed = []
+    for name, value in (
+        ("admission_criteria", admission_criteria),
+        ("admission_procedure", admission_procedure),
+        ("max_emergency_days", max_emergency_days),
+        ("emergency_follow_up_days", emergency_follow_up_days),
+    ):
+        if value is not None and getattr(unit, name) != value:
+            setattr(unit, name, value.strip() if isinstance(value, str) else value)
+            changed.append(name)
+    if changed:
+        with transaction.atomic():
+            unit.save(update_fields=changed)
+            audit(actor, AuditAction.UPDATE, unit, fields=changed)
+    return unit
