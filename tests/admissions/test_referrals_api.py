@@ -336,3 +336,30 @@ def test_non_emergency_referral_needs_a_decision_before_admission(api, intake):
     )
     assert response.status_code == 409 and response.data["errors"][0]["field"] == "status"
     assert not Stay.objects.filter(person=child).exists()
+
+
+def test_place_freed_notifies_head_of_service_and_emergency_deadlines(api, intake):
+    from tests.conftest import make_user
+
+    head = make_user("chef_u1", "head_of_service", intake.u1)
+    waiting = Person.objects.create(
+        first_name="Wan", last_name="Wait", birth_date=date(2012, 1, 1), sex="m", home_establishment=intake.e1
+    )
+    rid = api.director.post("/referrals", referral_body(intake, waiting.pk)).data["id"]
+    api.director.post(f"/referrals/{rid}/decisions", {"unit": intake.u1.pk, "decision": "waiting_list"})
+    stay = Stay.objects.get(person=intake.child)
+    assert (
+        api.director.post(
+            f"/stays/{stay.pk}/end", {"end_date": "2026-11-20", "exit_reason": "return_home"}
+        ).status_code
+        == 200
+    )
+    note = Notification.objects.get(user=head, text__contains="place se libère")
+    assert f"n° {rid}" in note.text and "Internat Millau" in note.text
+    urgent = Person.objects.create(
+        first_name="Ugo", last_name="Urg", birth_date=date(2012, 1, 1), sex="m", home_establishment=intake.e1
+    )
+    rid2 = api.director.post("/referrals", referral_body(intake, urgent.pk, emergency=True)).data["id"]
+    api.director.post(f"/referrals/{rid2}/admit", {"unit": intake.u1.pk, "start_date": "2026-11-21"})
+    detail = api.director.get(f"/referrals/{rid2}").data
+    assert detail["follow_up_due"] == "2026-11-24" and detail["emergency_end_due"] == "2026-12-21"

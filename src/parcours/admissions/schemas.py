@@ -50,6 +50,25 @@ class ReferralOut(Schema):
     consent_notes: str
     decisions: list[DecisionOut]
     stay: int | None = Field(None, alias="stay_id")
+    follow_up_due: date | None = None
+    emergency_end_due: date | None = None
+
+    @staticmethod
+    def resolve_follow_up_due(obj):
+        """After an emergency admission, the orientation decision is due within the unit's delay."""
+        from datetime import timedelta
+
+        if obj.emergency and obj.stay_id:
+            return obj.stay.start_date + timedelta(days=obj.stay.unit.emergency_follow_up_days)
+        return None
+
+    @staticmethod
+    def resolve_emergency_end_due(obj):
+        from datetime import timedelta
+
+        if obj.emergency and obj.stay_id:
+            return obj.stay.start_date + timedelta(days=obj.stay.unit.max_emergency_days)
+        return None
 
     @staticmethod
     def resolve_target_units(obj):

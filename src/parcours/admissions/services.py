@@ -298,3 +298,27 @@ def withdraw(actor, referral_id: int, *, reason: str) -> Referral:
         referral.save(update_fields=["status", "closed_reason"])
         audit(actor, AuditAction.UPDATE, referral, person=referral.person_id, withdrawn=True)
     return referral
+
+
+def notify_place_freed(unit: Unit, day: date, limit: int = 3) -> list[int]:
+    """When a stay ends, tell the unit's head of service which waiting referrals could take the place
+    (the first suitable ones of the waiting list). Returns their ids."""
+    decisions = (
+        Decision.objects.filter(
+            unit=unit,
+            decision__in=["accepted", "waiting_list"],
+            referral__status__in=["accepted", "waiting_list"],
+        )
+        .select_related("referral")
+        .order_by("-referral__emergency", "decided_on", "id")[:limit]
+    )
+    ids = [d.referral_id for d in decisions]
+    if ids:
+        heads = _staff_of([unit], roles=(Role.HEAD_OF_SERVICE,)) or _staff_of([unit], roles=(Role.DIRECTOR,))
+        numbers = ", ".join(f"n° {i}" for i in ids)
+        notify(
+            heads,
+            f"Une place se libère le {day:%d/%m/%Y} à {unit.name} : orientations en attente {numbers}.",
+            f"/api/v1/units/{unit.pk}/waiting-list",
+        )
+    return ids

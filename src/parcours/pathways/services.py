@@ -167,6 +167,9 @@ def end_stay(actor, stay_id: int, *, end_date: date, exit_reason: str) -> Stay:
             end_date=end_date.isoformat(),
             exit_reason=exit_reason,
         )
+        from parcours.admissions.services import notify_place_freed  # the unit's waiting list
+
+        notify_place_freed(stay.unit, end_date)
     return stay
 
 
