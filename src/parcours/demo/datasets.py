@@ -312,6 +312,7 @@ def build_demo(gen: Generator) -> None:
     gen.place(slots, reuse=0.3, with_details=True)
     w.finish()
     signature_child(gen, millau)
+    demo_referrals(gen)
 
 
 def partners(gen: Generator, orgs: dict[str, int]) -> None:
@@ -532,3 +533,124 @@ def reset() -> None:
         Unit.objects.all().delete()
         Establishment.objects.all().delete()
         Organisation.objects.all().delete()
+
+
+def demo_referrals(gen: Generator) -> None:
+    """Referrals in every status, a few admission commission sessions (past and next), decisions."""
+    from parcours.admissions.models import CommissionSession, Decision, Referral
+    from parcours.core.dates import age_at
+    from parcours.directory.models import Organisation, Unit
+
+    rng, day = gen.rng, gen.today
+    gcsms = Organisation.objects.get(kind="group")
+    partner = gen.users["referent.ase12"]
+    coordinator = gen.users["coordinatrice.landes"]
+    director = gen.users["directrice.millau"]
+    past = CommissionSession.objects.create(
+        date=day - timedelta(days=14),
+        organisation=gcsms,
+        minutes="Examen des orientations du mois ; 3 décisions.",
+    )
+    past.members.set([coordinator, gen.users["admin"]])
+    upcoming = CommissionSession.objects.create(date=day + timedelta(days=7), organisation=gcsms)
+    upcoming.members.set([coordinator])
+    landes_units = list(
+        Unit.objects.filter(establishment__organisation__member_of=gcsms, modality="residential")
+    )
+    aveyron_units = list(
+        Unit.objects.filter(
+            establishment__commune__departement="12", modality="residential", public="child_protection"
+        )
+    )
+    plan = (
+        ["received"] * 4
+        + ["under_review"] * 3
+        + ["accepted"] * 3
+        + ["waiting_list"] * 5
+        + ["refused"] * 2
+        + ["withdrawn"] * 2
+    )
+    for index, status in enumerate(plan):
+        aveyron = index % 3 == 0
+        units = aveyron_units if aveyron else landes_units
+        unit = rng.choice(units)
+        age = rng.randint(max(unit.age_min, 6), unit.age_max - 1)
+        birth = day - timedelta(days=365 * age + rng.randint(30, 300))
+        sex = "m" if unit.sex == "m" else rng.choice(["f", "m"])
+        first = gen.fake.first_name_female() if sex == "f" else gen.fake.first_name_male()
+        person = Person.objects.create(
+            first_name=first,
+            last_name=gen.fake.last_name(),
+            birth_date=birth,
+            sex=sex,
+            commune_id=unit.establishment.commune_id,
+            created_by=partner if aveyron else None,
+            home_establishment=None if aveyron else unit.establishment,
+        )
+        assert age_at(person.birth_date, day) >= unit.age_min
+        received = day - timedelta(days=rng.randint(3, 120))
+        referral = Referral.objects.create(
+            person=person,
+            referrer=partner if aveyron else coordinator,
+            modality="residential",
+            public=unit.public,
+            emergency=index % 7 == 0,
+            wished_date=received + timedelta(days=30),
+            reason=rng.choice(
+                [
+                    "Placement judiciaire ordonné par le juge des enfants.",
+                    "Accueil provisoire demandé par les parents, situation de crise familiale.",
+                    "Réorientation après une fin de prise en charge sans solution.",
+                ]
+            ),
+            organisation=None if aveyron else gcsms,
+            received_on=received,
+            family_informed=True,
+            family_informed_on=received,
+            status="received",
+            session=past
+            if status in ("accepted", "waiting_list", "refused") and not aveyron
+            else (upcoming if status == "under_review" else None),
+        )
+        if aveyron:
+            referral.target_units.set([unit])
+        decision = {"accepted": "accepted", "waiting_list": "waiting_list", "refused": "refused"}.get(status)
+        if decision:
+            Decision.objects.create(
+                referral=referral,
+                unit=unit,
+                decision=decision,
+                decided_by=director,
+                decided_on=received + timedelta(days=rng.randint(1, 3)),
+                reason="Pas de place adaptée au profil" if decision == "refused" else "",
+                session=referral.session,
+            )
+        referral.status = status
+        if status == "withdrawn":
+            referral.closed_reason = "Retour en famille organisé par l'ASE"
+        referral.save()
+    # Admitted: the most recent stays of the Landes residential units came through the commission.
+    for stay in Stay.objects.filter(unit__in=landes_units, end_date__isnull=True).order_by("-start_date")[:4]:
+        received = stay.start_date - timedelta(days=20)
+        referral = Referral.objects.create(
+            person=stay.person,
+            referrer=coordinator,
+            modality="residential",
+            public=stay.unit.public,
+            wished_date=stay.start_date,
+            reason="Orientation",
+            organisation=gcsms,
+            received_on=received,
+            family_informed=True,
+            status="admitted",
+            stay=stay,
+            session=past,
+        )
+        Decision.objects.create(
+            referral=referral,
+            unit=stay.unit,
+            decision="accepted",
+            decided_by=director,
+            decided_on=received + timedelta(days=5),
+            session=past,
+        )
