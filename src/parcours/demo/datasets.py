@@ -488,6 +488,7 @@ def build_scale(gen: Generator, *, persons: int, stays: int, departements: list[
 def reset() -> None:
     """Delete every generated row (not the communes reference), in dependency order."""
     from parcours.access.models import ApiToken, Membership, User
+    from parcours.admissions.models import CommissionSession, Decision, Notification, Referral, SharedDocument
     from parcours.directory.models import Establishment, Organisation, Unit, UnitCapacity
     from parcours.pathways.models import Assignment
     from parcours.people.models import Document, Note, RecordChange, Relationship
@@ -523,7 +524,20 @@ def reset() -> None:
             cursor.execute('DELETE FROM "access_user"')
         return
     with transaction.atomic():
-        for model in (Assignment, Stay, Note, Document, RecordChange, Relationship, Measure):
+        for model in (
+            Notification,
+            SharedDocument,
+            Decision,
+            Referral,
+            CommissionSession,
+            Assignment,
+            Stay,
+            Note,
+            Document,
+            RecordChange,
+            Relationship,
+            Measure,
+        ):
             model.objects.all().delete()
         Person.objects.update(merged_into=None)
         Person.objects.all().delete()
