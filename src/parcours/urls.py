@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("parcours.access.urls")),
     path("", include("parcours.directory.urls")),
     path("", include("parcours.people.urls")),
+    path("", include("parcours.admissions.urls")),
     path("", core_views.home, name="home"),
 ]

@@ -219,6 +219,11 @@ def referrals_visible_to(user, queryset: QuerySet) -> QuerySet:
     if has_perm_somewhere(user, Perm.VIEW_RECORDS):
         unit_ids = Unit.objects.filter(units_q(user)).values("id")
         q |= Q(target_units__in=unit_ids) | Q(decisions__unit__in=unit_ids)
+        # addressed to the organisation (or the group) that holds a unit of the user's scope
+        holders = Unit.objects.filter(units_q(user)).values("establishment__organisation_id")
+        q |= Q(target_units__isnull=True) & (
+            Q(organisation_id__in=holders) | Q(organisation__members__in=holders)
+        )
         orgs = organisation_ids(user) or set()
         if orgs:
             q |= Q(organisation_id__in=orgs)

@@ -19,4 +19,6 @@ def healthz(request):
 
 @login_required
 def home(request):
-    return redirect("directory:offer")
+    from parcours.access.scoping import is_partner_only
+
+    return redirect("admissions:board" if is_partner_only(request.user) else "directory:offer")

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from parcours.admissions import views
+
+app_name = "admissions"
+urlpatterns = [
+    path("orientations/", views.board, name="board"),
+    path("orientations/nouvelle/", views.new_referral, name="new"),
+    path("orientations/<int:referral_id>/", views.referral, name="referral"),
+    path("orientations/<int:referral_id>/decision", views.decide, name="decide"),
+    path("orientations/<int:referral_id>/admission", views.admit, name="admit"),
+    path("unites/<int:unit_id>/attente/", views.waiting_list, name="waiting_list"),
+    path("offre/partagee/", views.shared_offer, name="shared_offer"),
+    path("personnes/<int:person_id>/parcours/", views.pathway_page, name="pathway"),
+]

@@ -1,0 +1,160 @@
+"""Intake pages: the board by status, submitting a referral, the referral with its matches and
+decisions, a unit's waiting list, the offer shared with partners, a person's pathway."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from parcours.access import scoping
+from parcours.access.models import AuditAction
+from parcours.access.services import audit
+from parcours.admissions import selectors, services
+from parcours.admissions.choices import Status
+from parcours.admissions.forms import AdmitForm, DecisionForm, ReferralForm
+from parcours.core.dates import today
+from parcours.core.errors import Invalid
+from parcours.core.viewtools import service_errors, submit
+from parcours.directory.models import Organisation
+
+
+@login_required
+@service_errors
+def board(request):
+    """Referrals of the user's scope by status (a partner sees its own, with status and unit only)."""
+    items = list(
+        selectors.referrals(request.user, emergency=True if request.GET.get("urgence") else None)[:500]
+    )
+    audit(request.user, AuditAction.VIEW, "referral", section="board", ids=[r.pk for r in items])
+    columns = [(s.value, s.label, [r for r in items if r.status == s.value]) for s in Status]
+    return render(
+        request,
+        "admissions/board.html",
+        {"columns": columns, "nav": "intake", "partner": scoping.is_partner_only(request.user)},
+    )
+
+
+@login_required
+@service_errors
+def new_referral(request):
+    organisations = Organisation.objects.filter(kind__in=["group", "association"]).order_by("name")
+    form = ReferralForm(request.POST or None, organisations=organisations)
+
+    def action(d):
+        person = d["person"]
+        if not person:
+            missing = {
+                f: "Obligatoire sans n° de dossier."
+                for f in ("last_name", "first_name", "birth_date", "sex")
+                if not d[f]
+            }
+            if missing:
+                raise Invalid(missing)
+            from parcours.people.services import create_person
+
+            person = create_person(
+                request.user,
+                first_name=d["first_name"],
+                last_name=d["last_name"],
+                birth_date=d["birth_date"],
+                sex=d["sex"],
+                commune=d["commune"] or None,
+            ).pk
+        return services.submit_referral(
+            request.user,
+            person=person,
+            modality=d["modality"],
+            public=d["public"],
+            emergency=d["emergency"],
+            wished_date=d["wished_date"],
+            reason=d["reason"],
+            organisation=int(d["organisation"]) if d["organisation"] else None,
+            family_informed=d["family_informed"],
+            family_informed_on=d["family_informed_on"],
+            consent_notes=d["consent_notes"],
+        )
+
+    if request.method == "POST":
+        referral = submit(form, action)
+        if referral is not None:
+            messages.success(request, f"Orientation n° {referral.pk} transmise.")
+            return redirect("admissions:referral", referral.pk)
+    return render(request, "admissions/new.html", {"form": form, "nav": "intake"})
+
+
+@login_required
+@service_errors
+def referral(request, referral_id: int, bound=None):
+    item = services.referral_for(request.user, referral_id)
+    audit(request.user, AuditAction.VIEW, item, person=item.person_id, section="referral")
+    partner = scoping.is_partner_only(request.user)
+    context = {
+        "referral": item,
+        "partner": partner,
+        "nav": "intake",
+        "decisions": item.decisions.select_related("unit"),
+        "bound": bound or {},
+    }
+    if not partner and item.status in ("received", "under_review", "accepted", "waiting_list", "refused"):
+        context["matches"] = selectors.matches(request.user, item.pk)
+        context["decided_units"] = set(item.decisions.values_list("unit_id", flat=True))
+    return render(request, "admissions/referral.html", context, status=422 if bound else 200)
+
+
+@require_POST
+@login_required
+@service_errors
+def decide(request, referral_id: int):
+    form = DecisionForm(request.POST)
+    if submit(form, lambda d: services.decide(request.user, referral_id, **d)) is not None:
+        messages.success(request, "Décision enregistrée.")
+        return redirect("admissions:referral", referral_id)
+    return referral(request, referral_id, bound={"decision": form})
+
+
+@require_POST
+@login_required
+@service_errors
+def admit(request, referral_id: int):
+    form = AdmitForm(request.POST)
+    if submit(form, lambda d: services.admit(request.user, referral_id, **d)) is not None:
+        messages.success(request, "Admission enregistrée : le séjour est créé.")
+        return redirect("admissions:referral", referral_id)
+    return referral(request, referral_id, bound={"admit": form})
+
+
+@login_required
+@service_errors
+def waiting_list(request, unit_id: int):
+    unit = scoping.unit_for(request.user, unit_id)
+    rows = selectors.waiting_list(request.user, unit_id)
+    audit(
+        request.user,
+        AuditAction.VIEW,
+        "waiting_list",
+        section="waiting_list",
+        unit=unit_id,
+        ids=[r["referral"] for r in rows],
+    )
+    return render(request, "admissions/waiting_list.html", {"unit": unit, "rows": rows, "nav": "intake"})
+
+
+@login_required
+def shared_offer(request):
+    return render(
+        request,
+        "admissions/shared_offer.html",
+        {"rows": selectors.shared_offer(today()), "today": today(), "nav": "shared_offer"},
+    )
+
+
+@login_required
+@service_errors
+def pathway_page(request, person_id: int):
+    from parcours.pathways.timeline import pathway
+    from parcours.people.selectors import open_record
+
+    person = open_record(request.user, person_id, section="pathway")
+    return render(
+        request, "admissions/pathway.html", {"person": person, "data": pathway(person), "nav": "people"}
+    )

@@ -1,0 +1,54 @@
+"""Intake journey in Chromium: a partner submits a referral, the establishment decides and admits."""
+
+import re
+
+import pytest
+
+from parcours.admissions.models import Referral
+from parcours.pathways.models import Stay
+from tests.browser.test_journeys import login
+from tests.conftest import PASSWORD
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("browser"),
+]
+
+
+def test_partner_submits_then_director_decides_and_admits(page, live_server, world):
+    page.goto(live_server.url + "/connexion/")
+    page.fill("input[name=username]", "referent_ase")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/orientations/"))
+    page.click("text=Nouvelle orientation")
+    page.fill("input[name=last_name]", "Lefèvre")
+    page.fill("input[name=first_name]", "Maëlys")
+    page.fill("input[name=birth_date]", "2013-04-02")
+    page.select_option("select[name=sex]", "f")
+    page.fill("input[name=commune]", "12145")
+    page.select_option("select[name=modality]", "residential")
+    page.select_option("select[name=public]", "child_protection")
+    page.fill("input[name=wished_date]", "2026-12-01")
+    page.fill("textarea[name=reason]", "Ordonnance de placement provisoire.")
+    page.select_option("select[name=organisation]", str(world.assoc.pk))
+    page.click("label[for=id_family_informed]")
+    page.click("button:has-text('Transmettre')")
+    page.wait_for_selector("text=transmise")
+    referral = Referral.objects.get(person__last_name="Lefèvre")
+    assert "Reçue" in page.locator("#status").inner_text()
+    assert "Ordonnance" not in page.content()  # the partner sees the status, not the file
+
+    page.context.clear_cookies()
+    login(page, live_server, "directeur")
+    page.goto(f"{live_server.url}/orientations/{referral.pk}/")
+    row = page.locator("#matches tr", has_text="Internat Millau")
+    row.locator("select[name=decision]").select_option("accepted")
+    row.locator("button:has-text('Décider')").click()
+    page.wait_for_selector("text=Décision enregistrée.")
+    assert "Acceptée" in page.locator("#status").inner_text()
+    page.locator("#matches tr", has_text="Internat Millau").locator("button:has-text('Admettre')").click()
+    page.wait_for_selector("text=Admission enregistrée")
+    assert "Admis" in page.locator("#status").inner_text()
+    assert Stay.objects.filter(person=referral.person, unit=world.u1).exists()

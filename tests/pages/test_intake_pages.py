@@ -1,0 +1,60 @@
+from datetime import date
+
+from django.test import Client
+
+from parcours.access.models import AuditEvent
+from parcours.admissions import services
+from tests.conftest import PASSWORD
+
+
+def client_for(username):
+    client = Client()
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+def test_intake_pages_scope_and_audit(world):
+    referral = services.submit_referral(
+        world.director,
+        person=world.child.pk,
+        modality="home_placement",
+        public="child_protection",
+        wished_date=date(2026, 12, 1),
+        reason="Suivi",
+        target_units=[world.u1.pk],
+    )
+    director = client_for("directeur")
+    assert director.get("/orientations/").status_code == 200
+    assert director.get(f"/orientations/{referral.pk}/").status_code == 200
+    assert client_for("educ_e2").get(f"/orientations/{referral.pk}/").status_code == 404
+    assert director.get(f"/unites/{world.u1.pk}/attente/").status_code == 200
+    assert client_for("educ_e2").get(f"/unites/{world.u1.pk}/attente/").status_code == 404
+    assert director.get("/offre/partagee/").status_code == 200
+    response = director.get(f"/personnes/{world.child.pk}/parcours/")
+    assert response.status_code == 200 and "Orientation reçue" in response.content.decode()
+    assert AuditEvent.objects.filter(person_id=world.child.pk, details__section="pathway").exists()
+    assert client_for("educ_e2").get(f"/personnes/{world.child.pk}/parcours/").status_code == 404
+
+
+def test_decision_form_errors_and_read_only(world):
+    referral = services.submit_referral(
+        world.director,
+        person=world.child.pk,
+        modality="residential",
+        public="child_protection",
+        wished_date=date(2026, 12, 1),
+        reason="Suivi",
+        target_units=[world.u1.pk],
+    )
+    director = client_for("directeur")
+    response = director.post(
+        f"/orientations/{referral.pk}/decision", {"unit": world.u1.pk, "decision": "refused"}
+    )
+    assert response.status_code == 422 and "Un refus doit être motivé." in response.content.decode()
+    quality = client_for("qualite")
+    assert (
+        quality.post(
+            f"/orientations/{referral.pk}/decision", {"unit": world.u1.pk, "decision": "accepted"}
+        ).status_code
+        == 403
+    )
