@@ -363,3 +363,43 @@ def test_place_freed_notifies_head_of_service_and_emergency_deadlines(api, intak
     api.director.post(f"/referrals/{rid2}/admit", {"unit": intake.u1.pk, "start_date": "2026-11-21"})
     detail = api.director.get(f"/referrals/{rid2}").data
     assert detail["follow_up_due"] == "2026-11-24" and detail["emergency_end_due"] == "2026-12-21"
+
+
+def test_documents_shared_per_unit_until_admission(api, intake):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from parcours.access.services import issue_token
+    from tests.api.conftest import ApiClient
+    from tests.conftest import make_user
+
+    head_u3 = ApiClient(issue_token(make_user("chef_u3", "head_of_service", intake.u3)))
+    child = partner_child(api, intake)
+    rid = api.partner.post(
+        "/referrals", referral_body(intake, child, target_units=[intake.u1.pk, intake.u3.pk])
+    ).data["id"]
+    url = f"/api/v1/referrals/{rid}/documents"
+    upload = api.partner.client.post(
+        url,
+        {
+            "file": SimpleUploadedFile("opp.pdf", b"%PDF-1.4 OPP"),
+            "kind": "judgement",
+            "units": str(intake.u1.pk),
+        },
+        **api.partner.headers,
+    )
+    assert upload.status_code == 201, upload.content
+    doc_id = upload.json()["id"]
+    assert [d["id"] for d in api.director.get(f"/referrals/{rid}/documents").data] == [doc_id]
+    assert head_u3.get(f"/referrals/{rid}").status_code == 200
+    assert head_u3.get(f"/referrals/{rid}/documents").data == []
+    assert head_u3.get(f"/referrals/{rid}/documents/{doc_id}/content").status_code == 404
+    content = api.director.client.get(f"{url}/{doc_id}/content", **api.director.headers)
+    assert content.status_code == 200 and content.content == b"%PDF-1.4 OPP"
+    assert api.director.get(f"/persons/{child}").status_code == 404  # the record opens on admission only
+    bad = api.partner.client.post(
+        url,
+        {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.4"), "kind": "judgement", "units": str(intake.u2.pk)},
+        **api.partner.headers,
+    )
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "units[0]"
+    assert api.outsider.get(f"/referrals/{rid}/documents").status_code == 404

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from ninja import Router, Status
+from ninja import File, Form, Router, Status, UploadedFile
 
 from parcours.access import scoping
 from parcours.access.models import AuditAction
@@ -25,6 +25,7 @@ from parcours.admissions.schemas import (
 )
 from parcours.api.common import ERRORS, list_of, page
 from parcours.pathways.schemas import StayOut
+from parcours.people.schemas import DocumentOut
 
 router = Router(tags=["Admissions"])
 
@@ -204,4 +205,52 @@ def offer_csv(request, on: date | None = None):
     audit(request.user, AuditAction.EXPORT, "offer", format="csv")
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="offre-{day.isoformat()}.csv"'
+    return response
+
+
+@router.post("/referrals/{referral_id}/documents", response={201: DocumentOut, **ERRORS})
+def attach_document(
+    request,
+    referral_id: int,
+    file: File[UploadedFile],
+    kind: Form[str],
+    title: Form[str] = "",
+    units: Form[str] = "",
+):
+    """Attach a document (the decision, a report) and share it with units (comma-separated ids; all
+    the referral's units when empty)."""
+    from parcours.core.errors import Invalid
+
+    try:
+        unit_ids = [int(u) for u in units.split(",") if u.strip()]
+    except ValueError:
+        raise Invalid({"units": "Liste d'identifiants d'unités séparés par des virgules."}) from None
+    doc = services.attach_document(
+        request.user,
+        referral_id,
+        filename=file.name or "",
+        data=file.read(),
+        kind=kind,
+        title=title,
+        units=unit_ids,
+    )
+    return Status(201, doc)
+
+
+@router.get("/referrals/{referral_id}/documents", response={200: list[DocumentOut], **ERRORS})
+def list_documents(request, referral_id: int):
+    referral, docs = services.shared_documents(request.user, referral_id)
+    audit(request.user, AuditAction.VIEW, referral, person=referral.person_id, section="shared_documents")
+    return list(docs)
+
+
+@router.get("/referrals/{referral_id}/documents/{document_id}/content", response={200: None, **ERRORS})
+def download_document(request, referral_id: int, document_id: int):
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    doc, data = services.read_shared_document(request.user, referral_id, document_id)
+    response = HttpResponse(data, content_type=doc.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, doc.filename)
+    response["Cache-Control"] = "no-store"
     return response

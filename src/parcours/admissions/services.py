@@ -322,3 +322,77 @@ def notify_place_freed(unit: Unit, day: date, limit: int = 3) -> list[int]:
             f"/api/v1/units/{unit.pk}/waiting-list",
         )
     return ids
+
+
+def attach_document(
+    actor,
+    referral_id: int,
+    *,
+    filename: str,
+    data: bytes,
+    kind: str,
+    title: str = "",
+    units: list[int] | None = None,
+):
+    """Attach a document to a referral and share it with the units examining it (all the referral's
+    candidate units when none is named): until it admits the person, a unit sees only what was
+    shared with it (secret professionnel partagé)."""
+    from parcours.admissions.models import SharedDocument
+    from parcours.people.services import upload_document
+
+    referral = referral_for(actor, referral_id)
+    candidates = candidate_units(referral)
+    chosen = []
+    for index, unit_id in enumerate(units or []):
+        unit = candidates.filter(pk=unit_id).first()
+        if unit is None:
+            raise Invalid({f"units[{index}]": "Cette unité n'est pas destinataire de l'orientation."})
+        chosen.append(unit)
+    with transaction.atomic():
+        doc = upload_document(actor, referral.person_id, filename=filename, data=data, kind=kind, title=title)
+        for unit in chosen or [None]:
+            SharedDocument.objects.create(referral=referral, document=doc, unit=unit)
+        audit(
+            actor,
+            AuditAction.CREATE,
+            doc,
+            person=referral.person_id,
+            referral=referral.pk,
+            shared_with=[u.pk for u in chosen] or "all",
+        )
+    return doc
+
+
+def shared_documents(actor, referral_id: int):
+    """Documents of a referral the user may read: all for its sender and for those who may open the
+    record; otherwise only those shared with a unit of the user's scope (or with every unit)."""
+    from django.db.models import Q
+
+    from parcours.admissions.models import SharedDocument
+    from parcours.people.models import Document, Person
+
+    referral = referral_for(actor, referral_id)
+    docs = Document.objects.filter(
+        pk__in=SharedDocument.objects.filter(referral=referral).values("document_id")
+    )
+    if (
+        referral.referrer_id == actor.pk
+        or Person.objects.visible_to(actor).filter(pk=referral.person_id).exists()
+    ):
+        return referral, docs
+    unit_ids = scoping.units_visible_to(actor).values("id")
+    shared = SharedDocument.objects.filter(Q(unit__in=unit_ids) | Q(unit__isnull=True), referral=referral)
+    return referral, docs.filter(pk__in=shared.values("document_id"))
+
+
+def read_shared_document(actor, referral_id: int, document_id: int):
+    """The content of a document shared for a referral; the read is audited."""
+    from parcours.people import documents as storage
+
+    referral, docs = shared_documents(actor, referral_id)
+    doc = docs.filter(pk=document_id).first()
+    if doc is None:
+        raise NotFound("Document introuvable.")
+    data = storage.load(doc.storage_name)
+    audit(actor, AuditAction.DOWNLOAD, doc, person=referral.person_id, referral=referral.pk)
+    return doc, data

@@ -363,8 +363,12 @@ def upload_document(
     title: str = "",
     document_date: date | None = None,
 ) -> Document:
-    """Attach a file: type and size checked, encrypted at rest, retention date set."""
-    person = scoping.person_for(actor, person_id, Perm.EDIT_RECORDS)
+    """Attach a file: type and size checked, encrypted at rest, retention date set. A partner may
+    attach documents (the decision, the reports) to the persons it registered or referred."""
+    if scoping.is_partner_only(actor):
+        person = scoping.person_for(actor, person_id)
+    else:
+        person = scoping.person_for(actor, person_id, Perm.EDIT_RECORDS)
     _writable(person)
     if kind not in DocumentKind.values:
         raise Invalid({"kind": "Type de document inconnu."})
