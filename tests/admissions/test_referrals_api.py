@@ -403,3 +403,41 @@ def test_documents_shared_per_unit_until_admission(api, intake):
     )
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "units[0]"
     assert api.outsider.get(f"/referrals/{rid}/documents").status_code == 404
+
+
+def test_commission_minutes_pdf(api, intake):
+    import io
+
+    from pypdf import PdfReader
+
+    rid = api.director.post(
+        "/referrals", referral_body(intake, intake.child.pk, organisation=intake.assoc.pk, target_units=[])
+    ).data["id"]
+    session = api.admin.post(
+        "/commission-sessions",
+        {"date": "2026-11-25", "organisation": intake.assoc.pk, "members": [intake.director.pk]},
+    ).data
+    api.admin.post(f"/commission-sessions/{session['id']}/referrals", {"referral": rid})
+    api.admin.post(
+        f"/referrals/{rid}/decisions",
+        {"unit": intake.u1.pk, "decision": "refused", "reason": "Profil hors projet de service"},
+    )
+    response = api.admin.client.get(
+        f"/api/v1/commission-sessions/{session['id']}/minutes.pdf", **api.admin.headers
+    )
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    for expected in (
+        "25/11/2026",
+        "DUPONT-MARTIN",
+        "Internat Millau",
+        "Profil hors projet de service",
+        "Directeur",
+    ):
+        assert expected in text, expected
+    assert (
+        api.outsider.client.get(
+            f"/api/v1/commission-sessions/{session['id']}/minutes.pdf", **api.outsider.headers
+        ).status_code
+        == 404
+    )

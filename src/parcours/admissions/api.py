@@ -254,3 +254,27 @@ def download_document(request, referral_id: int, document_id: int):
     response["Content-Disposition"] = content_disposition_header(True, doc.filename)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@router.get("/commission-sessions/{session_id}/minutes.pdf", response={200: None, **ERRORS})
+def minutes(request, session_id: int):
+    """The session's minutes as a PDF: members, referrals examined, one decision per referral and unit."""
+    from django.http import HttpResponse
+
+    from parcours.admissions.minutes import minutes_pdf
+
+    session = services.session_for(request.user, session_id)
+    if scoping.is_partner_only(request.user):
+        from parcours.core.errors import NotFound
+
+        raise NotFound("Séance introuvable.")
+    audit(
+        request.user,
+        AuditAction.EXPORT,
+        session,
+        format="pdf",
+        ids=list(session.referrals.values_list("pk", flat=True)),
+    )
+    response = HttpResponse(minutes_pdf(session), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="pv-commission-{session.date.isoformat()}.pdf"'
+    return response
