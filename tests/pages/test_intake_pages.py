@@ -58,3 +58,35 @@ def test_decision_form_errors_and_read_only(world):
         ).status_code
         == 403
     )
+
+
+def test_allocation_page_accepts_line_by_line(world):
+    from parcours.people.models import Person
+
+    newcomer = Person.objects.create(
+        first_name="Nina",
+        last_name="Alloc",
+        birth_date=date(2013, 1, 1),
+        sex="f",
+        home_establishment=world.e1,
+    )
+    referral = services.submit_referral(
+        world.director,
+        person=newcomer.pk,
+        modality="residential",
+        public="child_protection",
+        wished_date=date(2026, 12, 1),
+        reason="Suivi",
+        organisation=world.assoc.pk,
+    )
+    admin = client_for("admin")
+    response = admin.get("/orientations/affectation/", {"organisation": world.assoc.pk, "on": "2026-12-01"})
+    assert response.status_code == 200
+    assert response.context["rows"][0]["referral"] == referral.pk
+    accepted = admin.post(
+        f"/orientations/{referral.pk}/decision", {"unit": world.u1.pk, "decision": "accepted"}
+    )
+    assert accepted.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == "accepted"
+    assert client_for("referent_ase").get("/orientations/affectation/").status_code == 403

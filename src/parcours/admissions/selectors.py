@@ -76,6 +76,7 @@ def matches(
         ).values_list("target_units", flat=True)
     )
     previous = set(Stay.objects.filter(person=person, start_date__lt=day).values_list("unit_id", flat=True))
+    current = set(Stay.objects.filter(occupying_q(day), person=person).values_list("unit_id", flat=True))
     previous_ests = set(Unit.objects.filter(pk__in=previous).values_list("establishment_id", flat=True))
     waited = max(0, (today() - referral.received_on).days)
     results = []
@@ -86,7 +87,7 @@ def matches(
             vacancy = {"vacant": vacancies.get(unit.pk, 0)}
         else:
             vacancy = vacancy_on(unit, day, exclude_referral=referral.pk)
-        if vacancy["vacant"] < 1:
+        if vacancy["vacant"] < 1 or unit.pk in current:
             continue
         score, reasons = 0.0, []
         km = distance_km(person.commune, unit.establishment.commune)

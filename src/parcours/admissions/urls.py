@@ -11,5 +11,6 @@ urlpatterns = [
     path("orientations/<int:referral_id>/admission", views.admit, name="admit"),
     path("unites/<int:unit_id>/attente/", views.waiting_list, name="waiting_list"),
     path("offre/partagee/", views.shared_offer, name="shared_offer"),
+    path("orientations/affectation/", views.allocation_page, name="allocation"),
     path("personnes/<int:person_id>/parcours/", views.pathway_page, name="pathway"),
 ]

@@ -158,3 +158,49 @@ def pathway_page(request, person_id: int):
     return render(
         request, "admissions/pathway.html", {"person": person, "data": pathway(person), "nav": "people"}
     )
+
+
+@login_required
+@service_errors
+def allocation_page(request):
+    """The group allocation proposal for a date, accepted line by line by the commission."""
+    from datetime import date as date_type
+
+    from parcours.core.errors import Forbidden
+
+    if scoping.is_partner_only(request.user):
+        raise Forbidden("Réservé au pôle d'accueil.")
+    organisations = scoping.organisations_visible_to(request.user).filter(kind__in=["group", "association"])
+    chosen = request.GET.get("organisation") or (organisations.first().pk if organisations.exists() else "")
+    try:
+        day = date_type.fromisoformat(request.GET.get("on", "")) if request.GET.get("on") else today()
+    except ValueError:
+        day = today()
+    result = selectors.allocation(request.user, f"organisation:{chosen}", day) if chosen else None
+    rows = []
+    if result:
+        from parcours.admissions.models import Referral
+        from parcours.directory.models import Unit
+
+        referrals = Referral.objects.in_bulk(
+            [a["referral"] for a in result["assignments"]] + result["unplaced"]
+        )
+        units = Unit.objects.in_bulk([a["unit"] for a in result["assignments"]])
+        rows = [
+            {**a, "referral_obj": referrals[a["referral"]], "unit_obj": units[a["unit"]]}
+            for a in result["assignments"]
+        ]
+        result["unplaced_objs"] = [referrals[r] for r in result["unplaced"]]
+        audit(request.user, AuditAction.VIEW, "allocation", section="allocation", ids=list(referrals))
+    return render(
+        request,
+        "admissions/allocation.html",
+        {
+            "organisations": organisations,
+            "chosen": str(chosen),
+            "on": day,
+            "result": result,
+            "rows": rows,
+            "nav": "intake",
+        },
+    )
