@@ -441,3 +441,42 @@ def test_commission_minutes_pdf(api, intake):
         ).status_code
         == 404
     )
+
+
+def test_inclusion_outcome_export_and_notifications(api, intake):
+    from parcours.directory.models import Unit, UnitCapacity
+
+    platform = Unit.objects.create(
+        establishment=intake.e1,
+        name="Plateforme d'orientation RSA",
+        modality="day_care",
+        public="inclusion",
+        age_min=18,
+        age_max=99,
+        opened_on=date(2015, 1, 1),
+    )
+    UnitCapacity.objects.create(unit=platform, capacity=40, valid_from=date(2015, 1, 1))
+    adult = Person.objects.create(
+        first_name="Rémi", last_name="Rsa", birth_date=date(1990, 1, 1), sex="m", home_establishment=intake.e1
+    )
+    rid = api.director.post(
+        "/referrals",
+        referral_body(intake, adult.pk, modality="day_care", public="inclusion", target_units=[platform.pk]),
+    ).data["id"]
+    assert "outcome" in fields_of(api.director.post(f"/referrals/{rid}/outcome", {"outcome": "job"}))
+    done = api.director.post(f"/referrals/{rid}/outcome", {"outcome": "socio_professional"})
+    assert (
+        done.status_code == 200
+        and done.data["outcome"] == "socio_professional"
+        and done.data["status"] == "accepted"
+    )
+    child_rid = api.director.post("/referrals", referral_body(intake, intake.child.pk)).data["id"]
+    assert api.director.post(f"/referrals/{child_rid}/outcome", {"outcome": "social"}).status_code == 409
+    export = api.director.client.get("/api/v1/referrals.csv", **api.director.headers).content.decode(
+        "utf-8-sig"
+    )
+    assert f"{rid};{adult.pk};non" in export and ";accepted;72" in export and ";received;40" in export
+    notes = api.director.get("/notifications").data
+    assert notes and all(n["read_at"] is None for n in notes)
+    assert api.director.post(f"/notifications/{notes[0]['id']}/read").data["read_at"] is not None
+    assert api.outsider.post(f"/notifications/{notes[0]['id']}/read").status_code == 404

@@ -15,6 +15,8 @@ from parcours.admissions.schemas import (
     DecisionIn,
     DecisionOut,
     MatchOut,
+    NotificationOut,
+    OutcomeIn,
     ReferralIn,
     ReferralOut,
     ReferralPartnerOut,
@@ -278,3 +280,73 @@ def minutes(request, session_id: int):
     response = HttpResponse(minutes_pdf(session), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="pv-commission-{session.date.isoformat()}.pdf"'
     return response
+
+
+@router.post("/referrals/{referral_id}/outcome", response={200: dict, **ERRORS})
+def record_outcome(request, referral_id: int, data: OutcomeIn):
+    """Inclusion public: the orientation given (employment, socio-professional or social support)."""
+    return _out(request.user, services.record_outcome(request.user, referral_id, **data.dict()))
+
+
+@router.get("/referrals.csv", response={200: None, **ERRORS})
+def export_referrals(request):
+    """Referrals of the user's scope with the national orientation status codes (ViaTrajectoire PH)."""
+    from django.http import HttpResponse
+
+    from parcours.admissions.choices import VIATRAJECTOIRE_CODES
+    from parcours.core.exports import csv_bytes
+
+    items = list(selectors.referrals(request.user)[:50000])
+    partner = scoping.is_partner_only(request.user)
+    header = [
+        "n°",
+        "dossier",
+        "urgence",
+        "reçue le",
+        "souhaitée le",
+        "modalité",
+        "public",
+        "statut",
+        "code ViaTrajectoire",
+    ]
+    rows = (
+        [
+            r.pk,
+            r.person_id,
+            "oui" if r.emergency else "non",
+            r.received_on.isoformat(),
+            r.wished_date.isoformat(),
+            "" if partner else r.modality,
+            "" if partner else r.public,
+            r.status,
+            VIATRAJECTOIRE_CODES[r.status],
+        ]
+        for r in items
+    )
+    audit(request.user, AuditAction.EXPORT, "referral", format="csv", ids=[r.pk for r in items])
+    response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="orientations.csv"'
+    return response
+
+
+@router.get("/notifications", response={200: list[NotificationOut], **ERRORS})
+def notifications(request, unread: bool = False):
+    qs = request.user.notifications.all()
+    if unread:
+        qs = qs.filter(read_at__isnull=True)
+    return list(qs[:200])
+
+
+@router.post("/notifications/{notification_id}/read", response={200: NotificationOut, **ERRORS})
+def read_notification(request, notification_id: int):
+    from django.utils import timezone
+
+    from parcours.core.errors import NotFound
+
+    note = request.user.notifications.filter(pk=notification_id).first()
+    if note is None:
+        raise NotFound("Notification introuvable.")
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    return note

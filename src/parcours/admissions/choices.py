@@ -48,3 +48,11 @@ VIATRAJECTOIRE_CODES = {
     "admitted": 47,
     "withdrawn": 49,
 }
+
+
+class InclusionOutcome(models.TextChoices):
+    """Outcomes of the RSA orientation platforms of the département's scheme."""
+
+    EMPLOYMENT = "employment", "Orientation professionnelle (emploi)"
+    SOCIO_PROFESSIONAL = "socio_professional", "Accompagnement socio-professionnel"
+    SOCIAL = "social", "Accompagnement social"

@@ -54,6 +54,8 @@ class Referral(models.Model):
     family_informed_on = models.DateField(null=True, blank=True)
     consent_notes = models.TextField(blank=True)
     closed_reason = models.CharField(max_length=255, blank=True)
+    # Inclusion public (RSA orientation): the orientation given, instead of a place.
+    outcome = models.CharField(max_length=30, blank=True)
     stay = models.OneToOneField(
         "pathways.Stay", null=True, blank=True, on_delete=models.SET_NULL, related_name="referral"
     )

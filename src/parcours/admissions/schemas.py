@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 
 from ninja import Field, Schema
 
@@ -50,6 +50,7 @@ class ReferralOut(Schema):
     consent_notes: str
     decisions: list[DecisionOut]
     stay: int | None = Field(None, alias="stay_id")
+    outcome: str
     follow_up_due: date | None = None
     emergency_end_due: date | None = None
 
@@ -88,6 +89,7 @@ class ReferralPartnerOut(Schema):
     wished_date: date
     status: str
     received_on: date
+    outcome: str
     proposed_unit: str | None = None
     stay: int | None = Field(None, alias="stay_id")
 
@@ -150,3 +152,16 @@ class SessionOut(Schema):
 
 class AgendaIn(Schema):
     referral: int
+
+
+class OutcomeIn(Schema):
+    outcome: str
+    reason: str = ""
+
+
+class NotificationOut(Schema):
+    id: int
+    text: str
+    link: str
+    created_at: datetime
+    read_at: datetime | None

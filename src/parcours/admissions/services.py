@@ -396,3 +396,29 @@ def read_shared_document(actor, referral_id: int, document_id: int):
     data = storage.load(doc.storage_name)
     audit(actor, AuditAction.DOWNLOAD, doc, person=referral.person_id, referral=referral.pk)
     return doc, data
+
+
+def record_outcome(actor, referral_id: int, *, outcome: str, reason: str = "") -> Referral:
+    """For the inclusion public (RSA orientation platforms), the orientation given — towards
+    employment, socio-professional or social support — accepts and closes the referral's review."""
+    from parcours.admissions.choices import InclusionOutcome
+
+    if outcome not in InclusionOutcome.values:
+        raise Invalid({"outcome": "Orientation attendue : employment, socio_professional ou social."})
+    if not scoping.has_perm_somewhere(actor, Perm.EDIT_RECORDS):
+        raise Forbidden()
+    with transaction.atomic():
+        referral = referral_for(actor, referral_id, lock=True)
+        if referral.public != "inclusion":
+            raise Conflict(
+                "Seules les orientations du public insertion (RSA) reçoivent cette orientation.",
+                [{"field": "outcome", "message": "public " + referral.public}],
+            )
+        _move(referral, Status.ACCEPTED)
+        referral.outcome = outcome
+        referral.closed_reason = (reason or "")[:255]
+        referral.save(update_fields=["status", "outcome", "closed_reason"])
+        audit(actor, AuditAction.UPDATE, referral, person=referral.person_id, outcome=outcome)
+        if referral.referrer_id:
+            notify([referral.referrer], f"Orientation n° {referral.pk} : {InclusionOutcome(outcome).label}.")
+    return referral
