@@ -52,3 +52,48 @@ def test_partner_submits_then_director_decides_and_admits(page, live_server, wor
     page.wait_for_selector("text=Admission enregistrée")
     assert "Admis" in page.locator("#status").inner_text()
     assert Stay.objects.filter(person=referral.person, unit=world.u1).exists()
+
+
+def test_commission_decides_then_admission_from_the_waiting_list(page, live_server, world):
+    from datetime import date
+
+    from parcours.admissions import services
+    from parcours.people.models import Person
+
+    newcomer = Person.objects.create(
+        first_name="Yanis",
+        last_name="Attente",
+        birth_date=date(2012, 2, 2),
+        sex="m",
+        home_establishment=world.e1,
+    )
+    referral = services.submit_referral(
+        world.director,
+        person=newcomer.pk,
+        modality="residential",
+        public="child_protection",
+        wished_date=date(2026, 12, 1),
+        reason="Orientation vers l'internat",
+        organisation=world.assoc.pk,
+    )
+    login(page, live_server, "admin")
+    page.goto(live_server.url + "/commissions/")
+    page.fill("input[name=date]", "2026-11-30")
+    page.select_option("select[name=organisation]", str(world.assoc.pk))
+    page.click("button:has-text('Programmer')")
+    page.wait_for_url(re.compile(r".*/commissions/\d+/"))
+    page.select_option("select[name=referral]", str(referral.pk))
+    page.click("button:has-text('Inscrire')")
+    page.wait_for_selector("text=inscrite à l'ordre du jour")
+    page.click(f"#agenda a:has-text('n° {referral.pk}')")
+    row = page.locator("#matches tr", has_text="Internat Millau")
+    row.locator("select[name=decision]").select_option("waiting_list")
+    row.locator("button:has-text('Décider')").click()
+    page.wait_for_selector("text=Décision enregistrée.")
+    page.goto(f"{live_server.url}/unites/{world.u1.pk}/attente/")
+    assert "1" in page.locator("#waiting tbody tr").first.inner_text()
+    page.click(f"#waiting a:has-text('n° {referral.pk}')")
+    page.locator("#matches tr", has_text="Internat Millau").locator("button:has-text('Admettre')").click()
+    page.wait_for_selector("text=Admission enregistrée")
+    referral.refresh_from_db()
+    assert referral.status == "admitted" and referral.session is not None

@@ -90,3 +90,24 @@ def test_allocation_page_accepts_line_by_line(world):
     referral.refresh_from_db()
     assert referral.status == "accepted"
     assert client_for("referent_ase").get("/orientations/affectation/").status_code == 403
+
+
+def test_sessions_and_notifications_pages(world):
+    from parcours.admissions.models import Notification
+
+    admin = client_for("admin")
+    response = admin.post("/commissions/", {"date": "2026-12-03", "organisation": world.assoc.pk})
+    assert response.status_code == 302
+    assert client_for("educ_e2").get(response["Location"]).status_code == 404
+    assert admin.get(response["Location"]).status_code == 200
+    assert (
+        client_for("directeur")
+        .post("/commissions/", {"date": "2026-12-03", "organisation": world.assoc.pk})
+        .status_code
+        == 403
+    )
+    Notification.objects.create(user=world.director, text="Une place se libère")
+    director = client_for("directeur")
+    assert "Une place se libère" in director.get("/notifications/").content.decode()
+    director.post("/notifications/")
+    assert not Notification.objects.filter(user=world.director, read_at__isnull=True).exists()

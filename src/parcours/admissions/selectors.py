@@ -54,7 +54,8 @@ def matches(
     have a vacant place on that date, ranked by a score whose reasons are given: distance, siblings
     in the unit or referred together, continuity with a previous unit, territory served, waiting time."""
     referral = referral_for(user, referral_id)
-    day = on or referral.wished_date
+    # an emergency referral looks for a place tonight
+    day = on or (today() if referral.emergency else referral.wished_date)
     person = referral.person
     age = age_at(person.birth_date, day)
     units = (

@@ -12,5 +12,8 @@ urlpatterns = [
     path("unites/<int:unit_id>/attente/", views.waiting_list, name="waiting_list"),
     path("offre/partagee/", views.shared_offer, name="shared_offer"),
     path("orientations/affectation/", views.allocation_page, name="allocation"),
+    path("commissions/", views.sessions, name="sessions"),
+    path("commissions/<int:session_id>/", views.session, name="session"),
+    path("notifications/", views.notifications_page, name="notifications"),
     path("personnes/<int:person_id>/parcours/", views.pathway_page, name="pathway"),
 ]

@@ -204,3 +204,72 @@ def allocation_page(request):
             "nav": "intake",
         },
     )
+
+
+@login_required
+@service_errors
+def sessions(request):
+    """Commission sessions of the user's organisations, and scheduling a new one."""
+    from parcours.admissions.models import CommissionSession
+
+    orgs = scoping.organisation_ids(request.user)
+    qs = CommissionSession.objects.select_related("organisation").order_by("-date")
+    if orgs is not None:
+        qs = qs.filter(organisation_id__in=orgs)
+    if request.method == "POST":
+        try:
+            from datetime import date as date_type
+
+            when = date_type.fromisoformat(request.POST.get("date", ""))
+        except ValueError:
+            messages.error(request, "Date de séance invalide.")
+        else:
+            session = services.create_session(
+                request.user,
+                date=when,
+                organisation=request.POST.get("organisation"),
+                kind=request.POST.get("kind", "admission_commission"),
+                members=[request.user.pk],
+            )
+            return redirect("admissions:session", session.pk)
+    organisations = scoping.organisations_visible_to(request.user, "edit_records").filter(
+        kind__in=["group", "association"]
+    )
+    return render(
+        request,
+        "admissions/sessions.html",
+        {"sessions": qs[:100], "organisations": organisations, "nav": "intake"},
+    )
+
+
+@login_required
+@service_errors
+def session(request, session_id: int):
+    """A session: its agenda with the decisions, adding a referral to the agenda, the PDF minutes."""
+    item = services.session_for(request.user, session_id)
+    if request.method == "POST":
+        try:
+            services.put_on_agenda(request.user, item.pk, request.POST.get("referral"))
+            messages.success(request, "Orientation inscrite à l'ordre du jour.")
+        except (Invalid, services.Conflict) as exc:
+            messages.error(request, exc.detail)
+        return redirect("admissions:session", item.pk)
+    agenda = item.referrals.select_related("person").prefetch_related("decisions__unit")
+    candidates = selectors.referrals(request.user, status="received").filter(organisation=item.organisation)
+    audit(request.user, AuditAction.VIEW, item, section="session", ids=[r.pk for r in agenda])
+    return render(
+        request,
+        "admissions/session.html",
+        {"session": item, "agenda": agenda, "candidates": candidates, "nav": "intake"},
+    )
+
+
+@login_required
+def notifications_page(request):
+    items = list(request.user.notifications.all()[:100])
+    if request.method == "POST":
+        from django.utils import timezone
+
+        request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("admissions:notifications")
+    return render(request, "admissions/notifications.html", {"items": items, "nav": "notifications"})
