@@ -111,3 +111,41 @@ def test_sessions_and_notifications_pages(world):
     assert "Une place se libère" in director.get("/notifications/").content.decode()
     director.post("/notifications/")
     assert not Notification.objects.filter(user=world.director, read_at__isnull=True).exists()
+
+
+def test_partner_attaches_document_and_intake_asks_information(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from parcours.admissions.models import Notification
+    from parcours.people.models import Person
+
+    partner = client_for("referent_ase")
+    person = Person.objects.create(
+        first_name="Zia", last_name="Doc", birth_date=date(2014, 1, 1), sex="f", created_by=world.partner
+    )
+    referral = services.submit_referral(
+        world.partner,
+        person=person.pk,
+        modality="residential",
+        public="child_protection",
+        wished_date=date(2026, 12, 1),
+        reason="OPP",
+        target_units=[world.u1.pk],
+    )
+    response = partner.post(
+        f"/orientations/{referral.pk}/documents",
+        {"file": SimpleUploadedFile("opp.pdf", b"%PDF-1.4 OPP"), "kind": "report"},
+    )
+    assert response.status_code == 302
+    director = client_for("directeur")
+    page = director.get(f"/orientations/{referral.pk}/").content.decode()
+    assert "opp.pdf" in page
+    doc_id = referral.shared_documents.get().document_id
+    assert director.get(f"/orientations/{referral.pk}/documents/{doc_id}/").content == b"%PDF-1.4 OPP"
+    assert client_for("educ_e2").get(f"/orientations/{referral.pk}/documents/{doc_id}/").status_code == 404
+    director.post(f"/orientations/{referral.pk}/informations", {"message": "Jugement complet SVP"})
+    assert Notification.objects.filter(user=world.partner, text__contains="Jugement complet SVP").exists()
+    assert (
+        client_for("qualite").post(f"/orientations/{referral.pk}/informations", {"message": "x"}).status_code
+        == 403
+    )

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from ninja import File, Form, Router, Status, UploadedFile
+from ninja import File, Form, Router, Schema, Status, UploadedFile
 
 from parcours.access import scoping
 from parcours.access.models import AuditAction
@@ -350,3 +350,13 @@ def read_notification(request, notification_id: int):
         note.read_at = timezone.now()
         note.save(update_fields=["read_at"])
     return note
+
+
+class InformationIn(Schema):
+    message: str
+
+
+@router.post("/referrals/{referral_id}/information-request", response={200: dict, **ERRORS})
+def request_information(request, referral_id: int, data: InformationIn):
+    """Ask the sender for missing information (the sender is notified)."""
+    return _out(request.user, services.request_information(request.user, referral_id, message=data.message))

@@ -422,3 +422,30 @@ def record_outcome(actor, referral_id: int, *, outcome: str, reason: str = "") -
         if referral.referrer_id:
             notify([referral.referrer], f"Orientation n° {referral.pk} : {InclusionOutcome(outcome).label}.")
     return referral
+
+
+def request_information(actor, referral_id: int, *, message: str) -> Referral:
+    """The intake pole asks the sender for missing information: the sender is notified and the
+    request is kept in the referral's history (audit)."""
+    if not (message or "").strip():
+        raise Invalid({"message": "Précisez les informations manquantes."})
+    if not scoping.has_perm_somewhere(actor, Perm.EDIT_RECORDS):
+        raise Forbidden()
+    referral = referral_for(actor, referral_id)
+    if referral.status not in OPEN_STATUSES:
+        raise Conflict("L'orientation est close.", [{"field": "status", "message": referral.status}])
+    with transaction.atomic():
+        audit(
+            actor,
+            AuditAction.UPDATE,
+            referral,
+            person=referral.person_id,
+            information_requested=message[:500],
+        )
+        if referral.referrer_id:
+            notify(
+                [referral.referrer],
+                f"Orientation n° {referral.pk} : informations demandées — {message.strip()}",
+                f"/orientations/{referral.pk}/",
+            )
+    return referral

@@ -89,6 +89,7 @@ def referral(request, referral_id: int, bound=None):
     audit(request.user, AuditAction.VIEW, item, person=item.person_id, section="referral")
     partner = scoping.is_partner_only(request.user)
     context = {
+        "documents": services.shared_documents(request.user, item.pk)[1],
         "referral": item,
         "partner": partner,
         "nav": "intake",
@@ -273,3 +274,51 @@ def notifications_page(request):
         request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("admissions:notifications")
     return render(request, "admissions/notifications.html", {"items": items, "nav": "notifications"})
+
+
+@require_POST
+@login_required
+@service_errors
+def attach(request, referral_id: int):
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "Choisissez un fichier.")
+        return redirect("admissions:referral", referral_id)
+    try:
+        services.attach_document(
+            request.user,
+            referral_id,
+            filename=upload.name,
+            data=upload.read(),
+            kind=request.POST.get("kind", "other"),
+            title=request.POST.get("title", ""),
+        )
+        messages.success(request, "Document joint et partagé avec les unités destinataires.")
+    except Invalid as exc:
+        messages.error(request, " ".join(e["message"] for e in exc.errors) or exc.detail)
+    return redirect("admissions:referral", referral_id)
+
+
+@login_required
+@service_errors
+def shared_document(request, referral_id: int, document_id: int):
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    doc, data = services.read_shared_document(request.user, referral_id, document_id)
+    response = HttpResponse(data, content_type=doc.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, doc.filename)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+@login_required
+@service_errors
+def ask_information(request, referral_id: int):
+    try:
+        services.request_information(request.user, referral_id, message=request.POST.get("message", ""))
+        messages.success(request, "Demande d'informations envoyée.")
+    except (Invalid, services.Conflict) as exc:
+        messages.error(request, " ".join(e["message"] for e in exc.errors) or exc.detail)
+    return redirect("admissions:referral", referral_id)
