@@ -174,3 +174,18 @@ def test_account_tokens(pages, world):
     token_id = world.director.api_tokens.get(name="tableur").pk
     assert pages.director.post(f"/compte/jetons/{token_id}/revoquer").status_code == 302
     assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
+def test_admission_terms_form(pages, world):
+    url = f"/unites/{world.u1.pk}/admission"
+    assert pages.quality.post(url, {"admission_criteria": "x"}).status_code == 403
+    assert pages.outsider.post(url, {"admission_criteria": "x"}).status_code == 404
+    assert (
+        pages.director.post(
+            url, {"admission_criteria": "Garçons et filles de 6 à 18 ans", "max_emergency_days": "21"}
+        ).status_code
+        == 302
+    )
+    world.u1.refresh_from_db()
+    assert world.u1.admission_criteria.startswith("Garçons") and world.u1.max_emergency_days == 21
+    assert "Garçons et filles" in pages.director.get(f"/unites/{world.u1.pk}/").content.decode()

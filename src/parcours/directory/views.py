@@ -4,7 +4,8 @@ the partners."""
 from itertools import groupby
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from parcours.access import scoping
 from parcours.core.dates import today
@@ -64,3 +65,32 @@ def partners(request):
     return render(
         request, "directory/partners.html", {"partners": selectors.partners(request.user), "nav": "partners"}
     )
+
+
+@require_POST
+@login_required
+@service_errors
+def admission_terms(request, unit_id: int):
+    """The unit's managers edit the admission criteria and procedure shown to partners."""
+    from django.contrib import messages
+
+    from parcours.core.errors import Invalid
+    from parcours.directory import services
+
+    def number(name):
+        value = request.POST.get(name, "").strip()
+        return int(value) if value.isdigit() else None
+
+    try:
+        services.set_admission_terms(
+            request.user,
+            unit_id,
+            admission_criteria=request.POST.get("admission_criteria", ""),
+            admission_procedure=request.POST.get("admission_procedure", ""),
+            max_emergency_days=number("max_emergency_days"),
+            emergency_follow_up_days=number("emergency_follow_up_days"),
+        )
+        messages.success(request, "Modalités d'admission enregistrées.")
+    except Invalid as exc:
+        messages.error(request, " ".join(e["message"] for e in exc.errors))
+    return redirect("directory:unit", unit_id)
