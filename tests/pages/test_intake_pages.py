@@ -149,3 +149,28 @@ def test_partner_attaches_document_and_intake_asks_information(world):
         client_for("qualite").post(f"/orientations/{referral.pk}/informations", {"message": "x"}).status_code
         == 403
     )
+
+
+def test_emergency_follow_up_deadline_on_the_referral_page(world):
+    from parcours.people.models import Person
+
+    urgent = Person.objects.create(
+        first_name="Ilan",
+        last_name="Urgence",
+        birth_date=date(2012, 1, 1),
+        sex="m",
+        home_establishment=world.e1,
+    )
+    referral = services.submit_referral(
+        world.director,
+        person=urgent.pk,
+        modality="residential",
+        public="child_protection",
+        wished_date=date(2026, 11, 20),
+        reason="Urgence",
+        emergency=True,
+        target_units=[world.u1.pk],
+    )
+    services.admit(world.director, referral.pk, unit=world.u1.pk, start_date=date(2026, 11, 20))
+    page = client_for("directeur").get(f"/orientations/{referral.pk}/").content.decode()
+    assert "décision d'orientation attendue au plus tard le 23/11/2026" in page

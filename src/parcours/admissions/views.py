@@ -88,7 +88,11 @@ def referral(request, referral_id: int, bound=None):
     item = services.referral_for(request.user, referral_id)
     audit(request.user, AuditAction.VIEW, item, person=item.person_id, section="referral")
     partner = scoping.is_partner_only(request.user)
+    from parcours.admissions.schemas import ReferralOut
+
     context = {
+        "follow_up_due": ReferralOut.resolve_follow_up_due(item),
+        "emergency_end_due": ReferralOut.resolve_emergency_end_due(item),
         "documents": services.shared_documents(request.user, item.pk)[1],
         "referral": item,
         "partner": partner,
