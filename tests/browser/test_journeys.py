@@ -53,8 +53,11 @@ def test_lockout_message_after_five_failures(page, live_server, world):
     for _ in range(5):
         page.fill("input[name=username]", "directeur")
         page.fill("input[name=password]", "mauvais")
-        page.click("button[type=submit]")
+        with page.expect_navigation():
+            page.click("button[type=submit]")
     page.fill("input[name=username]", "directeur")
     page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    assert "verrouillé" in page.content()
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    page.wait_for_selector("text=verrouillé")
+    assert "/connexion/" in page.url
