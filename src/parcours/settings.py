@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "parcours.people",
     "parcours.pathways",
     "parcours.admissions",
+    "parcours.plans",
     "parcours.api",
     "parcours.demo",
 ]

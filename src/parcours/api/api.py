@@ -80,9 +80,11 @@ from parcours.admissions.api import router as admissions_router  # noqa: E402
 from parcours.directory.api import router as directory_router  # noqa: E402
 from parcours.pathways.api import router as pathways_router  # noqa: E402
 from parcours.people.api import router as people_router  # noqa: E402
+from parcours.plans.api import router as plans_router  # noqa: E402
 
 api.add_router("", access_router)
 api.add_router("", directory_router)
 api.add_router("", people_router)
 api.add_router("", pathways_router)
 api.add_router("", admissions_router)
+api.add_router("", plans_router)

@@ -1,0 +1,73 @@
+"""API: individual plans (API.md — Plans)."""
+
+from datetime import date
+
+from ninja import Router, Status
+
+from parcours.access.models import AuditAction
+from parcours.access.services import audit
+from parcours.api.common import ERRORS, list_of, page
+from parcours.core.dates import today
+from parcours.plans import selectors, services
+from parcours.plans.schemas import (
+    DueOut,
+    EvaluationIn,
+    EvaluationOut,
+    ObjectiveIn,
+    ObjectiveOut,
+    PlanIn,
+    PlanOut,
+    SignIn,
+)
+
+router = Router(tags=["Plans"])
+
+
+@router.get("/plans", response={200: list_of(PlanOut), **ERRORS})
+def list_plans(request, person: int | None = None, limit: int = 50, offset: int = 0):
+    count, items = page(selectors.plans(request.user, person), limit, offset)
+    audit(request.user, AuditAction.VIEW, "plan", person=person, section="plans", ids=[p.pk for p in items])
+    return {"count": count, "items": items}
+
+
+@router.post("/plans", response={201: PlanOut, **ERRORS})
+def create_plan(request, data: PlanIn):
+    return Status(201, services.create_plan(request.user, **data.dict()))
+
+
+@router.get("/plans/due", response={200: list[DueOut], **ERRORS})
+def due(request, before: date | None = None):
+    """Legal deadlines not met that fall before the date, or overdue."""
+    rows = selectors.due(request.user, before or today())
+    audit(request.user, AuditAction.VIEW, "plan", section="due", ids=[r["plan"] for r in rows])
+    return rows
+
+
+@router.get("/plans/{plan_id}", response={200: PlanOut, **ERRORS})
+def get_plan(request, plan_id: int):
+    plan = services.plan_for(request.user, plan_id)
+    audit(request.user, AuditAction.VIEW, plan, person=plan.person_id, section="plan")
+    return plan
+
+
+@router.post("/plans/{plan_id}/objectives", response={201: ObjectiveOut, **ERRORS})
+def add_objective(request, plan_id: int, data: ObjectiveIn):
+    payload = data.dict()
+    return Status(201, services.add_objective(request.user, plan_id, **payload))
+
+
+@router.post("/plans/{plan_id}/sign", response={200: PlanOut, **ERRORS})
+def sign(request, plan_id: int, data: SignIn):
+    return services.sign(request.user, plan_id, **data.dict())
+
+
+@router.post("/plans/{plan_id}/amend", response={201: PlanOut, **ERRORS})
+def amend(request, plan_id: int):
+    """A new draft version of a signed plan (the signed version is kept as it is)."""
+    return Status(201, services.amend(request.user, plan_id))
+
+
+@router.post("/plans/{plan_id}/evaluations", response={201: EvaluationOut, **ERRORS})
+def evaluate(request, plan_id: int, data: EvaluationIn):
+    payload = data.dict()
+    return Status(201, services.evaluate(request.user, plan_id, **payload))

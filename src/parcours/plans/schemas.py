@@ -1,0 +1,93 @@
+from datetime import date
+
+from ninja import Field, Schema
+
+
+class PlanIn(Schema):
+    person: int
+    kind: str
+    start_date: date
+    stay: int | None = None
+
+
+class ActionSchema(Schema):
+    description: str
+    responsible: str
+    due_date: date | None = None
+
+
+class ObjectiveIn(Schema):
+    domain: str
+    description: str
+    expected_results: str = ""
+    actions: list[ActionSchema] = []
+
+
+class ObjectiveOut(Schema):
+    id: int
+    domain: str
+    description: str
+    expected_results: str
+    actions: list[ActionSchema]
+
+    @staticmethod
+    def resolve_actions(obj):
+        return list(obj.actions.all())
+
+
+class PlanOut(Schema):
+    id: int
+    person: int = Field(..., alias="person_id")
+    stay: int | None = Field(None, alias="stay_id")
+    kind: str
+    status: str
+    version: int
+    previous: int | None = Field(None, alias="previous_id")
+    start_date: date
+    due_date: date
+    next_review_date: date | None
+    signed_on: date | None
+    signatories: list[str]
+    objectives: list[ObjectiveOut]
+
+    @staticmethod
+    def resolve_objectives(obj):
+        return list(obj.objectives.all())
+
+
+class Participant(Schema):
+    name: str
+    role: str
+
+
+class ResultIn(Schema):
+    objective: int
+    status: str
+    comment: str = ""
+
+
+class EvaluationIn(Schema):
+    date: date
+    participants: list[Participant]
+    results: list[ResultIn]
+
+
+class EvaluationOut(Schema):
+    id: int
+    plan: int = Field(..., alias="plan_id")
+    date: date
+    participants: list[Participant]
+    next_review_date: date | None = Field(None, alias="plan.next_review_date")
+
+
+class SignIn(Schema):
+    date: date
+    signatories: list[str]
+
+
+class DueOut(Schema):
+    person: int
+    plan: int
+    kind: str
+    deadline: date
+    overdue: bool

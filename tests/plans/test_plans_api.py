@@ -1,0 +1,105 @@
+from parcours.plans.models import Plan
+from tests.api.conftest import fields_of
+
+
+def new_plan(api, world, kind="personalised_plan", start="2024-09-01"):
+    response = api.director.post("/plans", {"person": world.child.pk, "kind": kind, "start_date": start})
+    assert response.status_code == 201, response.data
+    return response.data
+
+
+def test_create_plans_with_legal_deadlines(api, world):
+    assert new_plan(api, world, "dipc", "2024-02-20")["due_date"] == "2024-03-06"
+    assert new_plan(api, world, "stay_contract", "2024-01-31")["due_date"] == "2024-02-15"
+    assert new_plan(api, world, "personalised_plan", "2023-08-31")["due_date"] == "2024-02-29"
+    assert new_plan(api, world, "ppe", "2023-11-30")["due_date"] == "2024-02-29"
+    assert (
+        api.outsider.post(
+            "/plans", {"person": world.child.pk, "kind": "dipc", "start_date": "2024-01-01"}
+        ).status_code
+        == 404
+    )
+    assert (
+        api.quality.post(
+            "/plans", {"person": world.child.pk, "kind": "dipc", "start_date": "2024-01-01"}
+        ).status_code
+        == 403
+    )
+    before = Plan.objects.count()
+    bad = api.director.post(
+        "/plans", {"person": world.child.pk, "kind": "contract", "start_date": "2024-01-01", "stay": 999999}
+    )
+    assert bad.status_code == 422 and {"kind", "stay"} <= fields_of(bad)
+    assert Plan.objects.count() == before
+
+
+def test_build_sign_amend_and_evaluate(api, world):
+    plan = new_plan(api, world)
+    objective = api.director.post(
+        f"/plans/{plan['id']}/objectives",
+        {
+            "domain": "schooling",
+            "description": "Reprendre une scolarité à temps plein",
+            "expected_results": "Assiduité au collège",
+            "actions": [
+                {
+                    "description": "Rencontre avec le CPE",
+                    "responsible": "Éducatrice référente",
+                    "due_date": "2024-10-15",
+                }
+            ],
+        },
+    )
+    assert objective.status_code == 201, objective.data
+    bad = api.director.post(
+        f"/plans/{plan['id']}/objectives",
+        {"domain": "magic", "description": "", "actions": [{"description": "x", "responsible": ""}]},
+    )
+    assert {"domain", "description", "actions[0].responsible"} <= fields_of(bad)
+    signed = api.director.post(
+        f"/plans/{plan['id']}/sign",
+        {"date": "2024-11-15", "signatories": ["Joël", "Mme Dupont", "Directrice"]},
+    )
+    assert signed.status_code == 200 and signed.data["status"] == "signed"
+    assert signed.data["next_review_date"] == "2025-11-15"
+    assert (
+        api.director.post(
+            f"/plans/{plan['id']}/objectives", {"domain": "health", "description": "x"}
+        ).status_code
+        == 409
+    )
+    amendment = api.director.post(f"/plans/{plan['id']}/amend")
+    assert amendment.status_code == 201 and amendment.data["version"] == 2
+    assert len(amendment.data["objectives"]) == 1
+    assert api.director.get(f"/plans/{plan['id']}").data["status"] == "signed"  # never overwritten
+    evaluation = api.director.post(
+        f"/plans/{plan['id']}/evaluations",
+        {
+            "date": "2025-05-20",
+            "participants": [{"name": "Joël", "role": "person"}, {"name": "Mme Dupont", "role": "family"}],
+            "results": [
+                {"objective": objective.data["id"], "status": "partly", "comment": "Absences en baisse"}
+            ],
+        },
+    )
+    assert evaluation.status_code == 201, evaluation.data
+    assert api.director.get(f"/plans/{plan['id']}").data["next_review_date"] == "2026-05-20"
+    no_family = api.director.post(
+        f"/plans/{plan['id']}/evaluations",
+        {
+            "date": "2025-05-20",
+            "participants": [{"name": "X", "role": "educator"}],
+            "results": [{"objective": 999999, "status": "maybe"}],
+        },
+    )
+    assert {"participants", "results[0].objective", "results[0].status"} <= fields_of(no_family)
+
+
+def test_due_deadlines(api, world):
+    overdue = new_plan(api, world, "dipc", "2024-01-01")
+    later = new_plan(api, world, "personalised_plan", "2026-10-01")
+    due = api.director.get("/plans/due", {"before": "2026-12-31"}).data
+    kinds = {(d["plan"], d["kind"], d["overdue"]) for d in due}
+    assert (overdue["id"], "dipc", True) in kinds
+    assert later["id"] not in {d["plan"] for d in due}  # due on 2027-04-01
+    assert api.outsider.get("/plans/due", {"before": "2026-12-31"}).data == []
