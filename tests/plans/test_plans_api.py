@@ -103,3 +103,10 @@ def test_due_deadlines(api, world):
     assert (overdue["id"], "dipc", True) in kinds
     assert later["id"] not in {d["plan"] for d in due}  # due on 2027-04-01
     assert api.outsider.get("/plans/due", {"before": "2026-12-31"}).data == []
+
+
+def test_pathway_shows_plans_and_evaluations(api, world):
+    plan = new_plan(api, world)
+    api.director.post(f"/plans/{plan['id']}/sign", {"date": "2024-11-15", "signatories": ["Joël"]})
+    types = [e["type"] for e in api.director.get(f"/persons/{world.child.pk}/pathway").data["events"]]
+    assert "plan" in types and "plan_signed" in types

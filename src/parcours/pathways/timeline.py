@@ -110,6 +110,44 @@ def pathway(person) -> dict:
                     "label": f"Fin de mesure : {m.get_kind_display()}",
                 }
             )
-    order = {"measure": 0, "referral": 1, "decision": 2, "stay_end": 3, "stay": 4, "measure_end": 5}
+    Plan = apps.get_model("plans", "Plan")
+    for plan in Plan.objects.filter(person=person).prefetch_related("evaluations"):
+        events.append(
+            {
+                "date": plan.start_date,
+                "type": "plan",
+                "id": plan.pk,
+                "label": f"{plan.get_kind_display()} v{plan.version} ouvert (échéance {plan.due_date:%d/%m/%Y})",
+            }
+        )
+        if plan.signed_on:
+            events.append(
+                {
+                    "date": plan.signed_on,
+                    "type": "plan_signed",
+                    "id": plan.pk,
+                    "label": f"{plan.get_kind_display()} v{plan.version} signé",
+                }
+            )
+        for evaluation in plan.evaluations.all():
+            events.append(
+                {
+                    "date": evaluation.date,
+                    "type": "evaluation",
+                    "id": evaluation.pk,
+                    "label": f"Co-évaluation du {plan.get_kind_display().lower()}",
+                }
+            )
+    order = {
+        "measure": 0,
+        "referral": 1,
+        "decision": 2,
+        "stay_end": 3,
+        "stay": 4,
+        "plan": 5,
+        "plan_signed": 6,
+        "evaluation": 7,
+        "measure_end": 8,
+    }
     events.sort(key=lambda e: (e["date"], order[e["type"]], e["id"]))
     return {"person": person.pk, "events": events, "ruptures": ruptures(stays, measures, referrals)}
