@@ -110,3 +110,44 @@ def test_pathway_shows_plans_and_evaluations(api, world):
     api.director.post(f"/plans/{plan['id']}/sign", {"date": "2024-11-15", "signatories": ["Joël"]})
     types = [e["type"] for e in api.director.get(f"/persons/{world.child.pk}/pathway").data["events"]]
     assert "plan" in types and "plan_signed" in types
+
+
+def test_admission_opens_the_required_plans(api, world):
+    from datetime import date
+
+    from parcours.pathways.services import place_person
+    from parcours.people.models import Measure, Person
+
+    child = Person.objects.create(
+        first_name="Adam",
+        last_name="Admis",
+        birth_date=date(2012, 5, 1),
+        sex="m",
+        home_establishment=world.e1,
+    )
+    Measure.objects.create(person=child, kind="judicial_placement", start_date=date(2026, 10, 20))
+    stay = place_person(world.director, person=child, unit_id=world.u1.pk, start_date=date(2026, 11, 1))
+    plans = {p.kind: p for p in Plan.objects.filter(person=child)}
+    assert set(plans) == {
+        "dipc",
+        "personalised_plan",
+        "ppe",
+    }  # a minor placed by a judge: DIPC, not a contract
+    assert plans["dipc"].due_date == date(2026, 11, 16) and plans["dipc"].stay == stay
+    assert plans["personalised_plan"].due_date == date(2027, 5, 1)
+    assert plans["ppe"].due_date == date(2027, 1, 20)
+    adult = Person.objects.create(
+        first_name="Lise",
+        last_name="Majeure",
+        birth_date=date(2005, 1, 1),
+        sex="f",
+        home_establishment=world.e1,
+    )
+    world.u1.age_max = 21
+    world.u1.save()
+    world.u1.capacities.create(capacity=5, valid_from=date(2026, 11, 2))
+    place_person(world.director, person=adult, unit_id=world.u1.pk, start_date=date(2026, 11, 2))
+    assert set(Plan.objects.filter(person=adult).values_list("kind", flat=True)) == {
+        "stay_contract",
+        "personalised_plan",
+    }

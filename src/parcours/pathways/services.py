@@ -113,6 +113,10 @@ def place_person(
         except IntegrityError:
             raise Conflict("Séjour en conflit avec un séjour existant.") from None
         audit(actor, AuditAction.CREATE, stay, person=person, unit=unit.pk)
+        if end_date is None:
+            from parcours.plans.services import ensure_required_plans  # the plans the law requires
+
+            ensure_required_plans(stay, actor)
     return stay
 
 

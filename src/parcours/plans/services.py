@@ -219,3 +219,39 @@ def evaluate(actor, plan_id: int, *, date: date, participants: list[dict], resul
         plan.save(update_fields=["next_review_date"])
         audit(actor, AuditAction.CREATE, evaluation, person=plan.person_id, plan=plan.pk)
     return evaluation
+
+
+def ensure_required_plans(stay, actor=None) -> list[Plan]:
+    """On admission, open the plans the law requires, with their deadlines: the DIPC or the contrat
+    de séjour (by modality, emergency and judicial measure), the first projet personnalisé, and for a
+    minor under a child-protection measure the PPE (owned by the département, 3 months after the
+    measure started). Plans already open for the stay are not duplicated."""
+    from parcours.people.models import Measure
+
+    person = stay.person
+    minor = age_at(person.birth_date, stay.start_date) < 18
+    active = Measure.objects.filter(person=person, start_date__lte=stay.start_date).exclude(
+        end_date__lt=stay.start_date
+    )
+    judicial_minor = minor and active.filter(kind__in=rules.JUDICIAL_MEASURES).exists()
+    document = rules.admission_document(
+        stay.unit.modality, expected_days=None, judicial_minor=judicial_minor, emergency=stay.emergency
+    )
+    wanted = [(document, stay.start_date), (PlanKind.PERSONALISED_PLAN, stay.start_date)]
+    ppe_measure = active.filter(kind__in=rules.PPE_MEASURES).order_by("start_date").first() if minor else None
+    if ppe_measure is not None and not Plan.objects.filter(person=person, kind=PlanKind.PPE).exists():
+        wanted.append((PlanKind.PPE, ppe_measure.start_date))
+    created = []
+    for kind, start in wanted:
+        if kind != PlanKind.PPE and Plan.objects.filter(stay=stay, kind=kind).exists():
+            continue
+        plan = Plan.objects.create(
+            person=person,
+            stay=stay if kind != PlanKind.PPE else None,
+            kind=kind,
+            start_date=start,
+            due_date=first_deadline(kind, start),
+            created_by=actor,
+        )
+        created.append(plan)
+    return created
