@@ -17,6 +17,7 @@ from types import SimpleNamespace
 import pytest
 
 os.environ.setdefault("PARCOURS_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
+os.environ.setdefault("PARCOURS_TASKS_IMMEDIATE", "1")
 
 PASSWORD = "motdepasse-solide-42"
 

@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "parcours.admissions",
     "parcours.plans",
     "parcours.api",
+    "django_tasks",
+    "django_tasks_db",
     "parcours.demo",
 ]
 
@@ -190,4 +192,17 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+}
+
+# Background work (deadline reminders, reports): Django's tasks framework with a database-backed
+# worker (`parcours db_worker`); PARCOURS_TASKS_IMMEDIATE=1 runs tasks inline (tests, demo).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if envbool("PARCOURS_TASKS_IMMEDIATE", False)
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default", "reports"],
+    }
 }

@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("parcours.directory.urls")),
     path("", include("parcours.people.urls")),
     path("", include("parcours.admissions.urls")),
+    path("", include("parcours.plans.urls")),
     path("", core_views.home, name="home"),
 ]

@@ -128,14 +128,12 @@ def test_admission_opens_the_required_plans(api, world):
     Measure.objects.create(person=child, kind="judicial_placement", start_date=date(2026, 10, 20))
     stay = place_person(world.director, person=child, unit_id=world.u1.pk, start_date=date(2026, 11, 1))
     plans = {p.kind: p for p in Plan.objects.filter(person=child)}
-    assert set(plans) == {
-        "dipc",
-        "personalised_plan",
-        "ppe",
-    }  # a minor placed by a judge: DIPC, not a contract
+    # a minor placed by a judge: DIPC, not a contract; the PPE and the rapport de situation
+    assert set(plans) == {"dipc", "personalised_plan", "ppe", "situation_report"}
     assert plans["dipc"].due_date == date(2026, 11, 16) and plans["dipc"].stay == stay
     assert plans["personalised_plan"].due_date == date(2027, 5, 1)
     assert plans["ppe"].due_date == date(2027, 1, 20)
+    assert plans["situation_report"].due_date == date(2027, 10, 20)
     adult = Person.objects.create(
         first_name="Lise",
         last_name="Majeure",

@@ -143,10 +143,13 @@ def _person_scope_q(user, perm: str) -> Q:
     return Q(home_establishment_id__in=est_ids) | Q(Exists(stays))
 
 
-def persons_visible_to(user, queryset: QuerySet, perm: str = Perm.VIEW_RECORDS) -> QuerySet:
+def persons_visible_to(
+    user, queryset: QuerySet, perm: str = Perm.VIEW_RECORDS, *, include_own: bool = True
+) -> QuerySet:
     """Persons a user may see for a permission: registered by an establishment in scope or with a
     stay (past or present) in a unit in scope. Archived records only for the roles allowed to
-    consult archives. A partner sees only the persons it registered itself."""
+    consult archives. A partner sees only the persons it registered itself or referred
+    (include_own=False leaves them out: the professionals' scope only)."""
     if not user.is_authenticated:
         return queryset.none()
     if sees_everything(user):
@@ -154,7 +157,7 @@ def persons_visible_to(user, queryset: QuerySet, perm: str = Perm.VIEW_RECORDS) 
     active = Q(archived_at__isnull=True) & _person_scope_q(user, perm)
     archived = Q(archived_at__isnull=False) & _person_scope_q(user, Perm.VIEW_ARCHIVES)
     own = Q(pk__in=[])
-    if Role.PARTNER in roles_of(user):
+    if include_own and Role.PARTNER in roles_of(user):
         from parcours.admissions.models import Referral
 
         own = Q(created_by=user) | Q(Exists(Referral.objects.filter(person_id=OuterRef("pk"), referrer=user)))
@@ -179,6 +182,34 @@ def person_for(user, person_id, perm: str = Perm.VIEW_RECORDS):
     ):
         raise Forbidden()
     return person
+
+
+def plans_visible_to(user, queryset: QuerySet) -> QuerySet:
+    """Individual plans a user may see: those of the persons in its professional scope. A partner
+    sees only the PPE — the département's own document — and the rapport de situation sent to it, of a
+    child it registered or referred, and only when its organisation is the authority of one of the
+    child's measures calling for a PPE; never the establishment's DIPC, contrat de séjour or projet
+    personnalisé (DOMAIN.md: shared secrecy is limited to what is strictly necessary)."""
+    from parcours.people.models import Measure, Person
+    from parcours.plans.models import DEPARTEMENT_KINDS
+    from parcours.plans.rules import PPE_MEASURES
+
+    if not user.is_authenticated:
+        return queryset.none()
+    if sees_everything(user):
+        return queryset
+    professional = persons_visible_to(user, Person.objects.all(), include_own=False)
+    q = Q(person__in=professional.values("pk"))
+    partner_orgs = {
+        m.organisation_id for m in _memberships(user) if m.role == Role.PARTNER and m.organisation_id
+    }
+    if partner_orgs:
+        own = persons_visible_to(user, Person.objects.all()).values("pk")
+        ppe_authority = Measure.objects.filter(
+            person_id=OuterRef("person_id"), authority_id__in=partner_orgs, kind__in=PPE_MEASURES
+        )
+        q |= Q(kind__in=DEPARTEMENT_KINDS, person__in=own) & Q(Exists(ppe_authority))
+    return queryset.filter(q)
 
 
 def unit_for(user, unit_id, perm: str = Perm.VIEW_RECORDS, *, lock: bool = False):

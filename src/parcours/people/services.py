@@ -288,6 +288,7 @@ def add_measure(
     with transaction.atomic():
         measure.save()
         audit(actor, AuditAction.CREATE, measure, person=person, kind=kind)
+        _measures_changed(actor, person)
     return measure
 
 
@@ -311,7 +312,17 @@ def update_measure(actor, measure_id: int, **fields) -> Measure:
         measure.save()
         _history(actor, person, measure, changes)
         audit(actor, AuditAction.UPDATE, measure, person=person, fields=sorted(changes))
+        if changes.keys() & {"kind", "start_date", "end_date"}:
+            _measures_changed(actor, person)
     return measure
+
+
+def _measures_changed(actor, person: Person) -> None:
+    """The legal deadlines of the plans depend on the measures (DOMAIN.md): recompute them in the same
+    transaction. The plans app sits above people; the call is explicit rather than hidden in a signal."""
+    from parcours.plans.services import follow_measures
+
+    follow_measures(person, actor)
 
 
 def add_note(

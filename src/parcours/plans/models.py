@@ -10,6 +10,11 @@ class PlanKind(models.TextChoices):
     STAY_CONTRACT = "stay_contract", "Contrat de séjour"
     PERSONALISED_PLAN = "personalised_plan", "Projet personnalisé"
     PPE = "ppe", "Projet pour l'enfant (PPE)"
+    SITUATION_REPORT = "situation_report", "Rapport de situation"
+
+
+# The documents the département owns or receives: the only plans a département partner may see.
+DEPARTEMENT_KINDS = {PlanKind.PPE, PlanKind.SITUATION_REPORT}
 
 
 class PlanStatus(models.TextChoices):
@@ -34,6 +39,10 @@ class Plan(models.Model):
     next_review_date = models.DateField(null=True, blank=True)
     person_expression = models.TextField(blank=True)
     family_expression = models.TextField(blank=True)
+    # needs assessed by domain: [{"domain", "serafin" (SERAFIN-PH code or ""), "description"}]
+    needs = models.JSONField(default=list, blank=True)
+    # partners involved: [{"name", "role"}]
+    partners = models.JSONField(default=list, blank=True)
     signed_on = models.DateField(null=True, blank=True)
     signatories = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -43,6 +52,10 @@ class Plan(models.Model):
 
     class Meta:
         ordering = ["person", "kind", "-version"]
+        indexes = [
+            models.Index(fields=["status", "due_date"], name="plan_status_due"),
+            models.Index(fields=["status", "next_review_date"], name="plan_status_review"),
+        ]
 
     def __str__(self):
         return f"{self.get_kind_display()} v{self.version} ({self.person_id})"

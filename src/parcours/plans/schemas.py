@@ -35,6 +35,24 @@ class ObjectiveOut(Schema):
         return list(obj.actions.all())
 
 
+class NeedSchema(Schema):
+    domain: str
+    serafin: str = ""
+    description: str
+
+
+class PartnerSchema(Schema):
+    name: str
+    role: str = ""
+
+
+class PlanPatch(Schema):
+    person_expression: str | None = None
+    family_expression: str | None = None
+    needs: list[NeedSchema] | None = None
+    partners: list[PartnerSchema] | None = None
+
+
 class PlanOut(Schema):
     id: int
     person: int = Field(..., alias="person_id")
@@ -48,6 +66,10 @@ class PlanOut(Schema):
     next_review_date: date | None
     signed_on: date | None
     signatories: list[str]
+    person_expression: str
+    family_expression: str
+    needs: list[NeedSchema]
+    partners: list[PartnerSchema]
     objectives: list[ObjectiveOut]
 
     @staticmethod
@@ -89,5 +111,14 @@ class DueOut(Schema):
     person: int
     plan: int
     kind: str
+    plan_kind: str
+    unit: str
     deadline: date
     overdue: bool
+
+
+class SerafinOut(Schema):
+    code: str
+    label: str
+    kind: str
+    depth: int

@@ -9,45 +9,85 @@ from parcours.access import scoping
 from parcours.access.models import AuditAction
 from parcours.access.roles import Perm
 from parcours.access.services import audit
-from parcours.core.dates import add_months, age_at
-from parcours.core.errors import Conflict, Invalid, NotFound
-from parcours.plans import rules
-from parcours.plans.models import Action, Evaluation, EvaluationResult, Objective, Plan, PlanKind, PlanStatus
+from parcours.core.dates import add_months, age_at, today
+from parcours.core.errors import Conflict, Forbidden, Invalid, NotFound
+from parcours.people.models import Person
+from parcours.plans import reference, rules
+from parcours.plans.models import (
+    DEPARTEMENT_KINDS,
+    Action,
+    Evaluation,
+    EvaluationResult,
+    Objective,
+    Plan,
+    PlanKind,
+    PlanStatus,
+)
 
-DOMAINS = {"health", "schooling", "daily_life", "family_ties", "safety", "leisure", "other"}
+DOMAINS = set(reference.DOMAINS)
+PARTICIPANT_ROLES = {"person", "family", "professional", "partner", "legal_representative"}
 RESULT_STATUSES = {"achieved", "partly", "not_achieved"}
 
 
 def plan_for(actor, plan_id, perm: str = Perm.VIEW_RECORDS) -> Plan:
+    """The plan if the user may see it (404 otherwise); for a write, 403 unless the person is in the
+    user's professional scope with the permission (a partner never writes a plan)."""
     try:
         plan_id = int(plan_id)
     except (TypeError, ValueError):
         raise NotFound("Plan introuvable.") from None
-    plan = Plan.objects.select_related("person", "stay__unit").filter(pk=plan_id).first()
+    qs = scoping.plans_visible_to(actor, Plan.objects.select_related("person", "stay__unit"))
+    plan = qs.filter(pk=plan_id).first()
     if plan is None:
         raise NotFound("Plan introuvable.")
-    scoping.person_for(actor, plan.person_id, perm)  # 404 out of scope, 403 without the permission
+    if perm != Perm.VIEW_RECORDS:
+        _check_writer(actor, plan.person_id, perm)
     return plan
 
 
-def first_deadline(kind: str, start: date) -> date:
+def _check_writer(actor, person_id: int, perm: str = Perm.EDIT_RECORDS):
+    """404 when the person is out of sight, 403 unless in the professional scope with the permission."""
+    subject = scoping.person_for(actor, person_id)
+    allowed = scoping.persons_visible_to(actor, Person.objects.filter(pk=subject.pk), perm, include_own=False)
+    if not allowed.exists():
+        raise Forbidden()
+    if subject.is_archived:
+        raise Conflict("Dossier archivé : lecture seule.")
+    if subject.merged_into_id:
+        raise Conflict(f"Dossier fusionné dans le dossier n° {subject.merged_into_id}.")
+    return subject
+
+
+def _draft(plan: Plan) -> None:
+    if plan.status != PlanStatus.DRAFT:
+        raise Conflict(
+            "Le plan est signé : faites un avenant pour le modifier.",
+            [{"field": "plan", "message": plan.status}],
+        )
+
+
+def first_deadline(kind: str, start: date, birth_date: date | None = None) -> date:
     if kind in (PlanKind.DIPC, PlanKind.STAY_CONTRACT):
         return rules.admission_deadlines(start, kind)[0].deadline
     if kind == PlanKind.PERSONALISED_PLAN:
         return rules.personalised_plan_deadline(start).deadline
+    if kind == PlanKind.SITUATION_REPORT:
+        if birth_date is None:
+            return add_months(start, 12)
+        return rules.situation_report_deadline(birth_date, start).deadline
     return add_months(start, 3)  # PPE: 3 months after the start of the measure
 
 
 def review_after(plan: Plan, day: date) -> date:
-    """Next review: 12 months; 6 months for the PPE of a child under 2."""
-    if plan.kind == PlanKind.PPE and age_at(plan.person.birth_date, day) < 2:
+    """Next review: 12 months; 6 months for the PPE and the rapport de situation of a child under 2."""
+    if plan.kind in DEPARTEMENT_KINDS and age_at(plan.person.birth_date, day) < 2:
         return add_months(day, 6)
     return add_months(day, 12)
 
 
 def create_plan(actor, *, person: int, kind: str, start_date: date, stay: int | None = None) -> Plan:
     """Open a plan with its legal deadline computed from the admission (or, for the PPE, the measure)."""
-    subject = scoping.person_for(actor, person, Perm.EDIT_RECORDS)
+    subject = _check_writer(actor, person)
     errors = {}
     if kind not in PlanKind.values:
         errors["kind"] = "Type attendu : dipc, stay_contract, personalised_plan ou ppe."
@@ -66,7 +106,7 @@ def create_plan(actor, *, person: int, kind: str, start_date: date, stay: int | 
             stay=stay_obj,
             kind=kind,
             start_date=start_date,
-            due_date=first_deadline(kind, start_date),
+            due_date=first_deadline(kind, start_date, subject.birth_date),
             created_by=actor,
         )
         audit(actor, AuditAction.CREATE, plan, person=subject, kind=kind)
@@ -84,11 +124,7 @@ def add_objective(
 ) -> Objective:
     """An objective with its expected results and its actions (who does what by when) on a draft."""
     plan = plan_for(actor, plan_id, Perm.EDIT_RECORDS)
-    if plan.status != PlanStatus.DRAFT:
-        raise Conflict(
-            "Le plan est signé : faites un avenant pour le modifier.",
-            [{"field": "plan", "message": plan.status}],
-        )
+    _draft(plan)
     errors = {}
     if domain not in DOMAINS:
         errors["domain"] = "Domaine attendu : " + ", ".join(sorted(DOMAINS)) + "."
@@ -161,6 +197,8 @@ def amend(actor, plan_id: int) -> Plan:
             due_date=plan.next_review_date or plan.due_date,
             person_expression=plan.person_expression,
             family_expression=plan.family_expression,
+            needs=plan.needs,
+            partners=plan.partners,
             created_by=actor,
         )
         for objective in plan.objectives.prefetch_related("actions"):
@@ -186,6 +224,13 @@ def evaluate(actor, plan_id: int, *, date: date, participants: list[dict], resul
     plan = plan_for(actor, plan_id, Perm.EDIT_RECORDS)
     errors = {}
     roles = {(p.get("role") or "").strip() for p in participants or []}
+    for index, item in enumerate(participants or []):
+        if (item.get("role") or "").strip() not in PARTICIPANT_ROLES:
+            errors[f"participants[{index}].role"] = (
+                "Rôle attendu : " + ", ".join(sorted(PARTICIPANT_ROLES)) + "."
+            )
+        if not (item.get("name") or "").strip():
+            errors[f"participants[{index}].name"] = "Nom du participant obligatoire."
     if not roles & {"person", "family"}:
         errors["participants"] = (
             "La personne ou sa famille doivent participer à la co-évaluation (rôle person ou family)."
@@ -221,37 +266,175 @@ def evaluate(actor, plan_id: int, *, date: date, participants: list[dict], resul
     return evaluation
 
 
+def update_plan(actor, plan_id: int, **fields) -> Plan:
+    """Edit a draft: the person's and the family's expression in their own words, the needs assessed
+    by domain (tagged with SERAFIN-PH codes for the disability public), the partners involved."""
+    plan = plan_for(actor, plan_id, Perm.EDIT_RECORDS)
+    _draft(plan)
+    allowed = {"person_expression", "family_expression", "needs", "partners"}
+    errors = {name: "Champ non modifiable." for name in set(fields) - allowed}
+    for name in ("person_expression", "family_expression"):
+        if name in fields:
+            fields[name] = (fields[name] or "").strip()
+            if len(fields[name]) > 20000:
+                errors[name] = "Texte trop long (20 000 caractères au plus)."
+    for index, need in enumerate(fields.get("needs") or []):
+        if need.get("domain") not in DOMAINS:
+            errors[f"needs[{index}].domain"] = "Domaine attendu : " + ", ".join(sorted(DOMAINS)) + "."
+        code = (need.get("serafin") or "").strip()
+        if code and code not in reference.NEED_CODES:
+            errors[f"needs[{index}].serafin"] = f"Code de besoin SERAFIN-PH inconnu : {code}."
+        if not (need.get("description") or "").strip():
+            errors[f"needs[{index}].description"] = "Décrivez le besoin."
+    for index, partner in enumerate(fields.get("partners") or []):
+        if not (partner.get("name") or "").strip():
+            errors[f"partners[{index}].name"] = "Nom du partenaire obligatoire."
+    if errors:
+        raise Invalid(errors)
+    if "needs" in fields:
+        fields["needs"] = [
+            {
+                "domain": n["domain"],
+                "serafin": (n.get("serafin") or "").strip(),
+                "description": n["description"].strip(),
+            }
+            for n in fields["needs"]
+        ]
+    if "partners" in fields:
+        fields["partners"] = [
+            {"name": p["name"].strip(), "role": (p.get("role") or "").strip()} for p in fields["partners"]
+        ]
+    changed = sorted(k for k, v in fields.items() if getattr(plan, k) != v)
+    with transaction.atomic():
+        for name in changed:
+            setattr(plan, name, fields[name])
+        if changed:
+            plan.save(update_fields=changed)
+            audit(actor, AuditAction.UPDATE, plan, person=plan.person_id, fields=changed)
+    return plan
+
+
+def remove_objective(actor, objective_id: int) -> Plan:
+    """Take an objective (and its actions) out of a draft plan."""
+    objective = Objective.objects.filter(pk=objective_id).first() if str(objective_id).isdigit() else None
+    if objective is None:
+        raise NotFound("Objectif introuvable.")
+    plan = plan_for(actor, objective.plan_id, Perm.EDIT_RECORDS)
+    _draft(plan)
+    with transaction.atomic():
+        objective.delete()
+        audit(actor, AuditAction.UPDATE, plan, person=plan.person_id, removed_objective=objective_id)
+    return plan
+
+
+def _admission_day0(stay, measures) -> tuple[str, date]:
+    """Which admission document the stay needs and from which day its deadline runs: a DIPC for a
+    minor placed by a judge (the court order's date drives it when it comes after the admission)."""
+    minor = age_at(stay.person.birth_date, stay.start_date) < 18
+    judicial = sorted(
+        m.start_date
+        for m in measures
+        if m.kind in rules.JUDICIAL_MEASURES and (m.end_date is None or m.end_date >= stay.start_date)
+    )
+    judicial_minor = minor and bool(judicial) and (stay.end_date is None or judicial[0] <= stay.end_date)
+    document = rules.admission_document(
+        stay.unit.modality, expected_days=None, judicial_minor=judicial_minor, emergency=stay.emergency
+    )
+    day0 = stay.start_date
+    if judicial_minor and document == PlanKind.DIPC and not stay.emergency:
+        day0 = max(stay.start_date, judicial[0])
+    return document, day0
+
+
+def _ppe_start(person, measures, as_of: date) -> date | None:
+    """Start of the measure the PPE follows: the earliest PPE-calling measure still running (or the
+    latest one), for a minor."""
+    if age_at(person.birth_date, as_of) >= 18:
+        return None
+    ppe = [m for m in measures if m.kind in rules.PPE_MEASURES]
+    running = [m.start_date for m in ppe if m.end_date is None or m.end_date >= as_of]
+    if running:
+        return min(running)
+    return max((m.start_date for m in ppe), default=None)
+
+
 def ensure_required_plans(stay, actor=None) -> list[Plan]:
     """On admission, open the plans the law requires, with their deadlines: the DIPC or the contrat
     de séjour (by modality, emergency and judicial measure), the first projet personnalisé, and for a
     minor under a child-protection measure the PPE (owned by the département, 3 months after the
     measure started). Plans already open for the stay are not duplicated."""
-    from parcours.people.models import Measure
-
     person = stay.person
+    measures = [m for m in person.measures.all() if m.start_date <= stay.start_date]
     minor = age_at(person.birth_date, stay.start_date) < 18
-    active = Measure.objects.filter(person=person, start_date__lte=stay.start_date).exclude(
-        end_date__lt=stay.start_date
-    )
-    judicial_minor = minor and active.filter(kind__in=rules.JUDICIAL_MEASURES).exists()
-    document = rules.admission_document(
-        stay.unit.modality, expected_days=None, judicial_minor=judicial_minor, emergency=stay.emergency
-    )
-    wanted = [(document, stay.start_date), (PlanKind.PERSONALISED_PLAN, stay.start_date)]
-    ppe_measure = active.filter(kind__in=rules.PPE_MEASURES).order_by("start_date").first() if minor else None
-    if ppe_measure is not None and not Plan.objects.filter(person=person, kind=PlanKind.PPE).exists():
-        wanted.append((PlanKind.PPE, ppe_measure.start_date))
+    document, day0 = _admission_day0(stay, measures)
+    wanted = [(document, day0), (PlanKind.PERSONALISED_PLAN, stay.start_date)]
+    ppe_start = _ppe_start(person, measures, stay.start_date) if minor else None
+    if ppe_start is not None:
+        held = set(
+            Plan.objects.filter(person=person, kind__in=DEPARTEMENT_KINDS).values_list("kind", flat=True)
+        )
+        wanted += [
+            (kind, ppe_start) for kind in (PlanKind.PPE, PlanKind.SITUATION_REPORT) if kind not in held
+        ]
     created = []
     for kind, start in wanted:
-        if kind != PlanKind.PPE and Plan.objects.filter(stay=stay, kind=kind).exists():
+        if kind not in DEPARTEMENT_KINDS and Plan.objects.filter(stay=stay, kind=kind).exists():
             continue
         plan = Plan.objects.create(
             person=person,
-            stay=stay if kind != PlanKind.PPE else None,
+            stay=stay if kind not in DEPARTEMENT_KINDS else None,
             kind=kind,
             start_date=start,
-            due_date=first_deadline(kind, start),
+            due_date=first_deadline(kind, start, person.birth_date),
             created_by=actor,
         )
         created.append(plan)
     return created
+
+
+def follow_measures(person, actor=None) -> list[Plan]:
+    """A measure changed (e.g. an administrative placement becomes judicial): recompute the deadlines
+    that depend on it. For each open stay, a draft contrat de séjour becomes a DIPC for a minor now
+    placed by a judge (and back), its deadline running from the court order; the PPE follows the
+    start of the measure, and opens if a measure now calls for one. Signed documents are kept as they
+    are (a change after signature goes through an amendment). Returns the plans changed or opened."""
+    from parcours.pathways.models import Stay
+
+    measures = list(person.measures.all())
+    touched = []
+    for stay in Stay.objects.filter(person=person, end_date__isnull=True).select_related("unit", "person"):
+        document, day0 = _admission_day0(stay, measures)
+        drafts = Plan.objects.filter(
+            stay=stay,
+            kind__in=[PlanKind.DIPC, PlanKind.STAY_CONTRACT],
+            status=PlanStatus.DRAFT,
+            previous__isnull=True,
+        )
+        for plan in drafts:
+            due = first_deadline(document, day0)
+            if (plan.kind, plan.start_date, plan.due_date) != (document, day0, due):
+                before = {"kind": plan.kind, "due_date": plan.due_date.isoformat()}
+                plan.kind, plan.start_date, plan.due_date = document, day0, due
+                plan.save(update_fields=["kind", "start_date", "due_date"])
+                audit(actor, AuditAction.UPDATE, plan, person=person, reason="measure change", before=before)
+                touched.append(plan)
+    start = _ppe_start(person, measures, today())
+    if start is None:
+        return touched
+    open_stay = Stay.objects.filter(person=person, end_date__isnull=True).exists()
+    for kind in (PlanKind.PPE, PlanKind.SITUATION_REPORT):
+        due = first_deadline(kind, start, person.birth_date)
+        if not Plan.objects.filter(person=person, kind=kind).exists():
+            if open_stay:
+                plan = Plan.objects.create(person=person, kind=kind, start_date=start, due_date=due)
+                audit(actor, AuditAction.CREATE, plan, person=person, reason="measure change")
+                touched.append(plan)
+            continue
+        for plan in Plan.objects.filter(person=person, kind=kind, status=PlanStatus.DRAFT, previous=None):
+            if (plan.start_date, plan.due_date) != (start, due):
+                before = {"due_date": plan.due_date.isoformat()}
+                plan.start_date, plan.due_date = start, due
+                plan.save(update_fields=["start_date", "due_date"])
+                audit(actor, AuditAction.UPDATE, plan, person=person, reason="measure change", before=before)
+                touched.append(plan)
+    return touched
