@@ -109,3 +109,24 @@ class EvaluationResult(models.Model):
 
     def __str__(self):
         return f"{self.objective_id}: {self.status}"
+
+
+class Reminder(models.Model):
+    """A deadline reminder sent to a professional: at most one per plan, deadline, kind and person
+    notified, so the daily job can run again without repeating itself."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reminders")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    deadline = models.DateField()
+    kind = models.CharField(max_length=10, choices=[("upcoming", "À venir"), ("overdue", "En retard")])
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "user", "deadline", "kind"], name="one_reminder_per_deadline"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id} {self.kind} {self.deadline}"
