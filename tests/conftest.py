@@ -17,7 +17,6 @@ from types import SimpleNamespace
 import pytest
 
 os.environ.setdefault("PARCOURS_VAR_DIR", os.path.join(os.path.dirname(__file__), "..", "var", "test"))
-os.environ.setdefault("PARCOURS_TASKS_IMMEDIATE", "1")
 
 PASSWORD = "motdepasse-solide-42"
 
@@ -25,6 +24,18 @@ PASSWORD = "motdepasse-solide-42"
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _tasks_inline(settings):
+    """Background tasks run inline in tests (the same code the database worker runs)."""
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": ["default", "reports"],
+            "ENQUEUE_ON_COMMIT": False,
+        }
+    }
 
 
 def make_user(username, role=None, scope=None, **extra):

@@ -88,3 +88,15 @@ def test_remind_command_runs_the_task_once(world, due_plans):
     assert Reminder.objects.filter(kind="overdue").count() == 3
     with pytest.raises(CommandError):
         call_command("remind", "--date", "2026-02-30")
+
+
+def test_database_worker_runs_the_enqueued_reminders(world, due_plans, settings):
+    """The production path: `parcours remind --enqueue` stores the task, the database worker runs it."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "ENQUEUE_ON_COMMIT": False}}
+    call_command("remind", "--enqueue", "--date", "2026-11-20")
+    assert Reminder.objects.count() == 0 and DBTaskResult.objects.filter(status="READY").count() == 1
+    call_command("db_worker", "--batch", "--interval", "0")
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert Reminder.objects.count() == 3

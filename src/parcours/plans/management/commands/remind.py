@@ -25,6 +25,8 @@ class Command(BaseCommand):
                 raise CommandError(f"--date : date attendue au format AAAA-MM-JJ ({exc}).") from None
         if enqueue:
             result = deadline_reminders.enqueue(as_of=date)
+            for error in getattr(result, "errors", []):
+                self.stderr.write(error.traceback)
             self.stdout.write(f"Rappels mis en file (tâche {result.id}).")
             return
         sent = deadline_reminders.call(as_of=date)
