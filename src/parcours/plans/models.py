@@ -4,6 +4,8 @@ co-evaluations."""
 from django.conf import settings
 from django.db import models
 
+from parcours.plans.reference import DOMAINS
+
 
 class PlanKind(models.TextChoices):
     DIPC = "dipc", "DIPC"
@@ -63,7 +65,7 @@ class Plan(models.Model):
 
 class Objective(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
-    domain = models.CharField(max_length=50)
+    domain = models.CharField(max_length=50, choices=list(DOMAINS.items()))
     description = models.TextField()
     expected_results = models.TextField(blank=True)
 

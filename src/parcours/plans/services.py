@@ -152,6 +152,35 @@ def add_objective(
     return objective
 
 
+def add_action(
+    actor, objective_id: int, *, description: str, responsible: str, due_date: date | None = None
+) -> Action:
+    """One more action (who does what by when) on an objective of a draft plan."""
+    objective = Objective.objects.filter(pk=objective_id).first() if str(objective_id).isdigit() else None
+    if objective is None:
+        raise NotFound("Objectif introuvable.")
+    plan = plan_for(actor, objective.plan_id, Perm.EDIT_RECORDS)
+    _draft(plan)
+    errors = {}
+    if not (description or "").strip():
+        errors["description"] = "Décrivez l'action."
+    if not (responsible or "").strip():
+        errors["responsible"] = "Qui fait l'action ?"
+    if errors:
+        raise Invalid(errors)
+    with transaction.atomic():
+        action = Action.objects.create(
+            objective=objective,
+            description=description.strip(),
+            responsible=responsible.strip(),
+            due_date=due_date,
+        )
+        audit(
+            actor, AuditAction.UPDATE, plan, person=plan.person_id, objective=objective.pk, action=action.pk
+        )
+    return action
+
+
 def sign(actor, plan_id: int, *, date: date, signatories: list[str]) -> Plan:
     """Record the signature (the young person, the holders of parental authority, the establishment)
     and set the next review date by the rule."""
