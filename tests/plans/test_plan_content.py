@@ -266,3 +266,29 @@ def test_remove_objective_from_a_draft(api, world):
     assert api.director.delete(f"/objectives/{objective['id']}").status_code == 204
     assert api.director.get(f"/plans/{plan['id']}").data["objectives"] == []
     assert api.director.delete(f"/objectives/{objective['id']}").status_code == 404
+
+
+def test_partner_pathway_shows_only_the_plans_it_may_see(api, world):
+    from parcours.admissions.models import Referral
+
+    child = Person.objects.create(
+        first_name="Léo", last_name="Suivi", birth_date=date(2014, 4, 4), sex="m", home_establishment=world.e1
+    )
+    Referral.objects.create(
+        person=child,
+        referrer=world.partner,
+        modality="residential",
+        public="child_protection",
+        wished_date=date(2026, 9, 1),
+        received_on=date(2026, 8, 20),
+    )
+    Measure.objects.create(
+        person=child, kind="judicial_placement", start_date=date(2026, 9, 1), authority=world.departement
+    )
+    place_person(world.director, person=child, unit_id=world.u1.pk, start_date=date(2026, 9, 1))
+    partner_view = api.partner.get(f"/persons/{child.pk}/pathway")
+    assert partner_view.status_code == 200
+    labels = " ".join(e["label"] for e in partner_view.data["events"])
+    assert "Projet pour l'enfant" in labels and "DIPC" not in labels
+    director_view = api.director.get(f"/persons/{child.pk}/pathway").data
+    assert "DIPC" in " ".join(e["label"] for e in director_view["events"])

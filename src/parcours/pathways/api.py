@@ -56,4 +56,4 @@ def get_pathway(request, person_id: int):
     from parcours.people.selectors import open_record
 
     person = open_record(request.user, person_id, section="pathway")
-    return pathway(person)
+    return pathway(person, request.user)

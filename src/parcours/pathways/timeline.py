@@ -52,8 +52,9 @@ def ruptures(stays: list, measures: list, referrals: list) -> list[dict]:
     return sorted(out, key=lambda r: (r["from"], r["reason"]))
 
 
-def pathway(person) -> dict:
-    """The timeline of one person (the caller checks scope and audits), in a bounded number of queries."""
+def pathway(person, user=None) -> dict:
+    """The timeline of one person (the caller checks scope and audits), in a bounded number of queries.
+    The plans shown are those the user may see (a partner: only the département's PPE)."""
     Referral = apps.get_model("admissions", "Referral")
     stays = list(Stay.objects.filter(person=person).select_related("unit__establishment"))
     measures = list(Measure.objects.filter(person=person))
@@ -111,7 +112,12 @@ def pathway(person) -> dict:
                 }
             )
     Plan = apps.get_model("plans", "Plan")
-    for plan in Plan.objects.filter(person=person).prefetch_related("evaluations"):
+    plans = Plan.objects.filter(person=person)
+    if user is not None:
+        from parcours.access.scoping import plans_visible_to
+
+        plans = plans_visible_to(user, plans)
+    for plan in plans.prefetch_related("evaluations"):
         events.append(
             {
                 "date": plan.start_date,
