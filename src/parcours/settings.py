@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "parcours.pathways",
     "parcours.admissions",
     "parcours.plans",
+    "parcours.assessments",
     "parcours.api",
     "django_tasks",
     "django_tasks_db",
@@ -204,5 +205,7 @@ TASKS = {
             else "django_tasks_db.DatabaseBackend"
         ),
         "QUEUES": ["default", "reports"],
+        # inline runs happen at once (tests run inside a transaction that never commits)
+        "ENQUEUE_ON_COMMIT": not envbool("PARCOURS_TASKS_IMMEDIATE", False),
     }
 }

@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("parcours.people.urls")),
     path("", include("parcours.admissions.urls")),
     path("", include("parcours.plans.urls")),
+    path("", include("parcours.assessments.urls")),
     path("", core_views.home, name="home"),
 ]

@@ -102,3 +102,24 @@ def test_small_department_scale(db):
     unit = Unit.objects.order_by("id").first()
     for day in set(Stay.objects.filter(unit=unit).values_list("start_date", flat=True)):
         assert Stay.objects.filter(occupying_q(day), unit=unit).count() <= unit.capacity_on(day)
+
+
+def test_demo_has_plans_in_every_state_and_grids(demo):
+    from parcours.assessments.models import Grid
+    from parcours.core.dates import today
+    from parcours.plans.models import Evaluation, Plan
+
+    day = today()
+    assert {"draft", "signed", "superseded"} <= set(Plan.objects.values_list("status", flat=True))
+    assert {"dipc", "stay_contract", "personalised_plan", "ppe", "situation_report"} <= set(
+        Plan.objects.values_list("kind", flat=True)
+    )
+    assert Plan.objects.filter(status="draft", due_date__lt=day).exists()  # overdue
+    assert Plan.objects.filter(status="draft", due_date__gte=day).exists()  # due soon
+    assert Plan.objects.filter(status="signed", next_review_date__lt=day, amendment__isnull=True).exists()
+    assert Plan.objects.filter(previous__isnull=False, status="draft").exists()  # amendment in progress
+    assert Evaluation.objects.filter(results__isnull=False).exists()
+    assert set(Grid.objects.filter(status="published").values_list("name", flat=True)) >= {
+        "Évaluation multidimensionnelle à l'admission",
+        "Entretien d'orientation RSA",
+    }

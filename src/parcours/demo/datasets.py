@@ -313,6 +313,8 @@ def build_demo(gen: Generator) -> None:
     w.finish()
     signature_child(gen, millau)
     demo_referrals(gen)
+    demo_plans(gen)
+    demo_grids(gen, gcsms)
 
 
 def partners(gen: Generator, orgs: dict[str, int]) -> None:
@@ -523,7 +525,15 @@ def reset() -> None:
             cursor.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
             cursor.execute('DELETE FROM "access_user"')
         return
+    from parcours.assessments.models import Assessment, Grid
+    from parcours.plans.models import Plan
+
     with transaction.atomic():
+        Assessment.objects.all().delete()
+        Grid.objects.update(previous=None)
+        Grid.objects.all().delete()
+        Plan.objects.update(previous=None)
+        Plan.objects.all().delete()  # objectives, actions, evaluations and reminders with them
         for model in (
             Notification,
             SharedDocument,
@@ -668,3 +678,165 @@ def demo_referrals(gen: Generator) -> None:
             decided_on=received + timedelta(days=5),
             session=past,
         )
+
+
+OBJECTIVES = [
+    (
+        "schooling",
+        "Reprendre une scolarité régulière",
+        "Assiduité au collège",
+        "Rencontre avec le CPE",
+        "Éducateur référent",
+    ),
+    (
+        "health",
+        "Réaliser le bilan de santé et suivre les soins",
+        "Bilan fait, suivi orthophonique",
+        "Prendre rendez-vous chez le médecin",
+        "Infirmière",
+    ),
+    (
+        "family_ties",
+        "Maintenir les liens avec la fratrie",
+        "Une visite par mois",
+        "Organiser les visites médiatisées",
+        "Éducatrice référente",
+    ),
+    (
+        "daily_life",
+        "Gagner en autonomie au quotidien",
+        "Gérer son argent de poche",
+        "Atelier budget",
+        "Maîtresse de maison",
+    ),
+    (
+        "leisure",
+        "Pratiquer une activité sportive",
+        "Inscription au club",
+        "Contacter le club",
+        "Éducateur sportif",
+    ),
+    (
+        "safety",
+        "Prévenir les fugues",
+        "Aucune fugue sur le semestre",
+        "Entretiens hebdomadaires",
+        "Psychologue",
+    ),
+]
+
+
+def demo_plans(gen: Generator) -> None:
+    """The plans the law requires for every open stay, in every state: signed in time, drafts due
+    soon, overdue drafts, signed plans under review, co-evaluated plans, amendments in progress and
+    superseded versions."""
+    from parcours.plans.models import Action, Evaluation, EvaluationResult, Objective, Plan
+    from parcours.plans.services import ensure_required_plans, review_after
+
+    rng, day = gen.rng, gen.today
+    stays = Stay.objects.filter(end_date__isnull=True).select_related("unit", "person").order_by("id")
+    for stay in stays:
+        ensure_required_plans(stay)
+    for plan in Plan.objects.select_related("person").order_by("id"):
+        roll = rng.random()
+        if plan.due_date > day + timedelta(days=30) or roll < 0.18:
+            continue  # not yet due, or overdue (left as a draft past its deadline)
+        for domain, text, expected, action, who in rng.sample(OBJECTIVES, 2):
+            objective = Objective.objects.create(
+                plan=plan, domain=domain, description=text, expected_results=expected
+            )
+            Action.objects.create(
+                objective=objective,
+                description=action,
+                responsible=who,
+                due_date=plan.due_date + timedelta(days=60),
+            )
+        if plan.due_date > day:
+            continue  # due soon: being prepared
+        plan.person_expression = rng.choice(
+            [
+                "Je voudrais rentrer chez moi le week-end.",
+                "Je veux faire un CAP cuisine.",
+                "J'aimerais voir ma sœur plus souvent.",
+            ]
+        )
+        plan.status = "signed"
+        plan.signed_on = plan.due_date - timedelta(days=rng.randint(0, 10))
+        plan.signatories = [plan.person.first_name, "Titulaire de l'autorité parentale", "Direction"]
+        plan.next_review_date = review_after(plan, plan.signed_on)
+        plan.save()
+        if plan.next_review_date <= day or rng.random() < 0.3:
+            evaluation_day = min(day, plan.signed_on + timedelta(days=rng.randint(90, 300)))
+            evaluation = Evaluation.objects.create(
+                plan=plan,
+                date=evaluation_day,
+                participants=[
+                    {"name": plan.person.first_name, "role": "person"},
+                    {"name": "Référent", "role": "professional"},
+                ],
+            )
+            for objective in plan.objectives.all():
+                EvaluationResult.objects.create(
+                    evaluation=evaluation,
+                    objective=objective,
+                    status=rng.choice(["achieved", "partly", "not_achieved"]),
+                )
+            if rng.random() < 0.7:
+                plan.next_review_date = review_after(plan, evaluation_day)
+                plan.save(update_fields=["next_review_date"])
+        if rng.random() < 0.1:
+            amendment = Plan.objects.create(
+                person=plan.person,
+                stay=plan.stay,
+                kind=plan.kind,
+                version=2,
+                previous=plan,
+                start_date=plan.start_date,
+                due_date=plan.next_review_date,
+                person_expression=plan.person_expression,
+            )
+            if rng.random() < 0.5 and amendment.due_date <= day:
+                amendment.status = "signed"
+                amendment.signed_on = day - timedelta(days=rng.randint(1, 20))
+                amendment.signatories = plan.signatories
+                amendment.next_review_date = review_after(amendment, amendment.signed_on)
+                amendment.save()
+                Plan.objects.filter(pk=plan.pk).update(status="superseded")
+    joel_plans(gen)
+
+
+def joel_plans(gen: Generator) -> None:
+    """Joël's personalised plan in preparation, with his words, his mother's, needs and objectives."""
+    from parcours.plans.models import Plan
+
+    plan = Plan.objects.filter(
+        person__first_name="Joël", person__last_name="Dupont-Martin", kind="personalised_plan"
+    ).first()
+    if plan is None or plan.status != "draft":
+        return
+    plan.person_expression = "Je veux retourner au collège à Millau et voir mon frère Hugo le mercredi."
+    plan.family_expression = (
+        "Sa mère souhaite être associée aux rendez-vous médicaux et aux réunions au collège."
+    )
+    plan.needs = [
+        {
+            "domain": "schooling",
+            "serafin": "1.3.3.1",
+            "description": "Rescolarisation progressive après 4 mois de déscolarisation",
+        },
+        {"domain": "family_ties", "serafin": "1.3.3.4", "description": "Maintenir le lien avec son frère"},
+        {"domain": "health", "serafin": "1.1", "description": "Bilan de santé d'entrée à réaliser"},
+    ]
+    plan.partners = [
+        {"name": "Collège Marcel-Aymard (Millau)", "role": "scolarité"},
+        {"name": "ASE Aveyron", "role": "référent de la mesure"},
+    ]
+    plan.save()
+
+
+def demo_grids(gen: Generator, organisation_id: int) -> None:
+    """The assessment grids of the seeds (intake assessment, RSA orientation interview)."""
+    from parcours.assessments.demo import demo_grids as create
+    from parcours.directory.models import Organisation
+
+    create(Organisation.objects.get(pk=organisation_id), gen.users["admin"])
