@@ -161,7 +161,9 @@ def pathway_page(request, person_id: int):
 
     person = open_record(request.user, person_id, section="pathway")
     return render(
-        request, "admissions/pathway.html", {"person": person, "data": pathway(person, request.user), "nav": "people"}
+        request,
+        "admissions/pathway.html",
+        {"person": person, "data": pathway(person, request.user), "nav": "people"},
     )
 
 
