@@ -24,6 +24,8 @@ class Perm:
     VIEW_ARCHIVES = "view_archives"
     CONFIDENTIAL_NOTES = "confidential_notes"  # notes marked "coordinator only"
     MERGE_RECORDS = "merge_records"
+    # steering: CPOM, quality self-assessment, classification / analysis / closure of adverse events
+    MANAGE_QUALITY = "manage_quality"
 
 
 INTERNAL = {
@@ -47,6 +49,7 @@ PERMISSIONS: dict[str, set[str]] = {
     Perm.VIEW_ARCHIVES: {Role.ADMIN, Role.DIRECTOR},
     Perm.CONFIDENTIAL_NOTES: {Role.ADMIN, Role.DIRECTOR, Role.HEAD_OF_SERVICE, Role.COORDINATOR},
     Perm.MERGE_RECORDS: {Role.ADMIN, Role.DIRECTOR, Role.HEAD_OF_SERVICE, Role.COORDINATOR},
+    Perm.MANAGE_QUALITY: {Role.ADMIN, Role.DIRECTOR, Role.QUALITY},
 }
 
 

@@ -54,6 +54,7 @@ class Referral(models.Model):
     family_informed_on = models.DateField(null=True, blank=True)
     consent_notes = models.TextField(blank=True)
     closed_reason = models.CharField(max_length=255, blank=True)
+    closed_on = models.DateField(null=True, blank=True)  # refused or withdrawn on
     # Inclusion public (RSA orientation): the orientation given, instead of a place.
     outcome = models.CharField(max_length=30, blank=True)
     stay = models.OneToOneField(

@@ -58,6 +58,8 @@ def _move(referral: Referral, status: str) -> None:
             [{"field": "status", "message": f"{referral.status} → {status} n'est pas permis."}],
         )
     referral.status = status
+    # the day the referral left the waiting lists by a refusal or a withdrawal (indicators "at a date")
+    referral.closed_on = today() if status in (Status.REFUSED, Status.WITHDRAWN) else None
 
 
 def submit_referral(
@@ -173,7 +175,7 @@ def put_on_agenda(actor, session_id: int, referral_id: int) -> Referral:
         referral = referral_for(actor, referral_id, lock=True)
         _move(referral, Status.UNDER_REVIEW)
         referral.session = session
-        referral.save(update_fields=["status", "session"])
+        referral.save(update_fields=["status", "session", "closed_on"])
         audit(actor, AuditAction.UPDATE, referral, person=referral.person_id, session=session.pk)
     return referral
 
@@ -238,7 +240,7 @@ def decide(actor, referral_id: int, *, unit: int, decision: str, reason: str = "
             k for k in (DecisionKind.ACCEPTED, DecisionKind.WAITING_LIST, DecisionKind.REFUSED) if k in kinds
         )
         _move(referral, best)
-        referral.save(update_fields=["status"])
+        referral.save(update_fields=["status", "closed_on"])
         audit(actor, AuditAction.CREATE, made, person=referral.person_id, decision=decision, unit=target.pk)
         if referral.referrer_id:
             notify(
@@ -278,7 +280,7 @@ def admit(actor, referral_id: int, *, unit: int, start_date: date):
         )
         _move(referral, Status.ADMITTED)
         referral.stay = stay
-        referral.save(update_fields=["status", "stay"])
+        referral.save(update_fields=["status", "stay", "closed_on"])
         audit(actor, AuditAction.UPDATE, referral, person=referral.person_id, admitted=stay.pk)
         if referral.referrer_id:
             notify([referral.referrer], f"Orientation n° {referral.pk} : admission le {start_date:%d/%m/%Y}.")
@@ -295,7 +297,7 @@ def withdraw(actor, referral_id: int, *, reason: str) -> Referral:
             raise Forbidden()
         _move(referral, Status.WITHDRAWN)
         referral.closed_reason = reason.strip()[:255]
-        referral.save(update_fields=["status", "closed_reason"])
+        referral.save(update_fields=["status", "closed_reason", "closed_on"])
         audit(actor, AuditAction.UPDATE, referral, person=referral.person_id, withdrawn=True)
     return referral
 
@@ -417,7 +419,7 @@ def record_outcome(actor, referral_id: int, *, outcome: str, reason: str = "") -
         _move(referral, Status.ACCEPTED)
         referral.outcome = outcome
         referral.closed_reason = (reason or "")[:255]
-        referral.save(update_fields=["status", "outcome", "closed_reason"])
+        referral.save(update_fields=["status", "outcome", "closed_reason", "closed_on"])
         audit(actor, AuditAction.UPDATE, referral, person=referral.person_id, outcome=outcome)
         if referral.referrer_id:
             notify([referral.referrer], f"Orientation n° {referral.pk} : {InclusionOutcome(outcome).label}.")

@@ -650,6 +650,8 @@ def demo_referrals(gen: Generator) -> None:
                 session=referral.session,
             )
         referral.status = status
+        if status in ("refused", "withdrawn"):
+            referral.closed_on = min(day, received + timedelta(days=10))
         if status == "withdrawn":
             referral.closed_reason = "Retour en famille organisé par l'ASE"
         referral.save()

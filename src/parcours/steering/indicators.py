@@ -1,0 +1,409 @@
+"""Activity indicators (DOMAIN.md — Activity indicators), computed in the database with set-based
+queries: overlaps of date ranges with the period, the capacity history joined by validity. Nothing
+loops over days or rows in Python; a period spanning several years is cut into its calendar years
+(the weighting of units open part of the year depends on the year's length).
+
+The functions take a *unit set*: a queryset of unit ids already restricted to the user's scope (see
+steering.scope). They answer plain numbers; selectors add the rest (plans, incidents, meetings)."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db import connection
+
+from parcours.core.dates import today
+
+FOUR = Decimal("0.0001")
+TWO = Decimal("0.01")
+PLACEMENT_MEASURES = ("administrative_care", "judicial_placement", "opp", "unaccompanied_minor")
+
+
+@dataclass(frozen=True)
+class UnitSet:
+    """The units of a scope as a SQL subquery (with its parameters), and the organisations whose
+    group-wide referrals belong to the scope."""
+
+    sql: str
+    params: tuple
+    organisation_ids: tuple = ()
+
+    @classmethod
+    def of(cls, queryset, organisation_ids=()) -> "UnitSet":
+        sql, params = queryset.values("id").order_by().query.sql_with_params()
+        return cls(sql, tuple(params), tuple(sorted(organisation_ids)))
+
+
+class _Dialect:
+    """The few expressions that differ between PostgreSQL and SQLite."""
+
+    def __init__(self):
+        self.pg = connection.vendor == "postgresql"
+
+    def days(self, a: str, b: str) -> str:
+        """Days from a to b (b excluded), as an integer."""
+        if self.pg:
+            return f"(({b}) - ({a}))"
+        return f"CAST(ROUND(julianday({b}) - julianday({a})) AS INTEGER)"
+
+    def plus_one(self, col: str) -> str:
+        return f"({col} + 1)" if self.pg else f"date({col}, '+1 day')"
+
+    @property
+    def greatest(self) -> str:
+        return "GREATEST" if self.pg else "MAX"
+
+    @property
+    def least(self) -> str:
+        return "LEAST" if self.pg else "MIN"
+
+
+def _q(d: date):
+    """Date parameters: native dates on PostgreSQL, ISO strings on SQLite (its date functions)."""
+    return d if connection.vendor == "postgresql" else d.isoformat()
+
+
+def _years(start: date, end: date):
+    """The period cut into calendar years: (first day, last day, days in that year)."""
+    year = start.year
+    while year <= end.year:
+        a = max(start, date(year, 1, 1))
+        b = min(end, date(year, 12, 31))
+        yield a, b, (date(year + 1, 1, 1) - date(year, 1, 1)).days
+        year += 1
+
+
+def _weight(diy: int) -> str:
+    """A unit open part of the year (opening_days under 365) weighs opening_days / days in the year."""
+    return f"(CASE WHEN u.opening_days < 365 THEN u.opening_days * 1.0 / {diy} ELSE 1.0 END)"
+
+
+def _one(sql: str, params) -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
+
+
+def _all(sql: str, params) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _dec(value, places=TWO) -> Decimal:
+    return Decimal(str(value or 0)).quantize(places, rounding=ROUND_HALF_UP)
+
+
+def _stay_days_sql(d: _Dialect) -> str:
+    """Days a stay counts from the first day of the period to the day after its last: entry counted,
+    exit not, a same-day stay counts one, an open stay runs until the day after the end of the period
+    (or after today if earlier). Parameters, in this order: open end, period end (excluded), start."""
+    end = (
+        f"COALESCE(CASE WHEN s.end_date = s.start_date THEN {d.plus_one('s.start_date')} "
+        f"ELSE s.end_date END, %s)"
+    )
+    lo = f"{d.greatest}(s.start_date, %s)"
+    hi = f"{d.least}({end}, %s)"
+    return f"{d.greatest}({d.days(lo, hi)}, 0)"
+
+
+def days(units: UnitSet, start: date, end: date) -> dict:
+    """days_theoretical, days_realised (both weighted for units open part of the year, 2 decimals)."""
+    d = _Dialect()
+    as_of = today()
+    theoretical = Decimal(0)
+    realised = Decimal(0)
+    for a, b, diy in _years(start, end):
+        b_excl = b + timedelta(days=1)
+        open_excl = min(b, as_of) + timedelta(days=1) if as_of >= a else a
+        cap_lo = f"{d.greatest}(c.valid_from, %s, u.opened_on)"
+        cap_hi = f"{d.least}(COALESCE(c.valid_to, %s), %s, COALESCE(u.closed_on, %s))"
+        (value,) = _one(
+            f"""
+            SELECT SUM(c.capacity * {d.greatest}({d.days(cap_lo, cap_hi)}, 0) * {_weight(diy)})
+            FROM (
+                SELECT unit_id, capacity, valid_from,
+                       LEAD(valid_from) OVER (PARTITION BY unit_id ORDER BY valid_from) AS valid_to
+                FROM directory_unitcapacity WHERE unit_id IN ({units.sql})
+            ) c JOIN directory_unit u ON u.id = c.unit_id
+            WHERE c.valid_from <= %s
+            """,
+            (_q(b_excl), _q(b_excl), _q(b_excl), _q(a), *units.params, _q(b)),
+        )
+        theoretical += Decimal(str(value or 0))
+        (value,) = _one(
+            f"""
+            SELECT SUM({_stay_days_sql(d)} * {_weight(diy)})
+            FROM pathways_stay s JOIN directory_unit u ON u.id = s.unit_id
+            WHERE s.unit_id IN ({units.sql}) AND s.start_date <= %s
+              AND (s.end_date IS NULL OR s.end_date >= %s)
+            """,
+            (_q(open_excl), _q(b_excl), _q(a), *units.params, _q(b), _q(a)),
+        )
+        realised += Decimal(str(value or 0))
+    return {"days_theoretical": _dec(theoretical), "days_realised": _dec(realised)}
+
+
+def stays(units: UnitSet, start: date, end: date) -> dict:
+    """active_caseload, admissions, exits, average_length_of_stay, emergency_admissions."""
+    d = _Dialect()
+    b_excl = end + timedelta(days=1)
+    as_of = today()
+    open_excl = min(end, as_of) + timedelta(days=1) if as_of >= start else start
+    (caseload,) = _one(
+        f"""
+        SELECT COUNT(DISTINCT s.person_id) FROM pathways_stay s
+        WHERE s.unit_id IN ({units.sql}) AND s.start_date <= %s AND (s.end_date IS NULL OR s.end_date >= %s)
+          AND {_stay_days_sql(d)} > 0
+        """,
+        (*units.params, _q(end), _q(start), _q(open_excl), _q(b_excl), _q(start)),
+    )
+    whole = f"{d.greatest}({d.days('s.start_date', 's.end_date')}, 1)"
+    admissions, emergency_admissions = _one(
+        f"""
+        SELECT COUNT(*), COALESCE(SUM(CASE WHEN s.emergency OR EXISTS (
+                 SELECT 1 FROM admissions_referral r WHERE r.stay_id = s.id AND r.emergency) THEN 1 ELSE 0 END), 0)
+        FROM pathways_stay s WHERE s.unit_id IN ({units.sql}) AND s.start_date BETWEEN %s AND %s
+        """,
+        (*units.params, _q(start), _q(end)),
+    )
+    exits, total_length = _one(
+        f"""
+        SELECT COUNT(*), SUM({whole}) FROM pathways_stay s
+        WHERE s.unit_id IN ({units.sql}) AND s.end_date BETWEEN %s AND %s
+        """,
+        (*units.params, _q(start), _q(end)),
+    )
+    return {
+        "active_caseload": caseload or 0,
+        "admissions": admissions or 0,
+        "exits": exits or 0,
+        "average_length_of_stay": _dec(Decimal(total_length) / exits) if exits else None,
+        "emergency_admissions": int(emergency_admissions or 0),
+    }
+
+
+def _referral_scope_sql(units: UnitSet) -> tuple[str, tuple]:
+    """A referral belongs to the scope of its target units; a group-wide referral (no target unit) to
+    the scope of the organisation it is addressed to."""
+    sql = f"""(EXISTS (SELECT 1 FROM admissions_referral_target_units t
+                      WHERE t.referral_id = r.id AND t.unit_id IN ({units.sql}))"""
+    params = units.params
+    if units.organisation_ids:
+        marks = ", ".join(["%s"] * len(units.organisation_ids))
+        sql += f""" OR (r.organisation_id IN ({marks}) AND NOT EXISTS (
+                    SELECT 1 FROM admissions_referral_target_units t2 WHERE t2.referral_id = r.id))"""
+        params = (*params, *units.organisation_ids)
+    return sql + ")", params
+
+
+def referrals(units: UnitSet, start: date, end: date) -> dict:
+    """referrals_received, emergency_requests, waiting_list_size (at the end), average_waiting_days,
+    average_days_referral_to_admission."""
+    d = _Dialect()
+    scope_sql, scope_params = _referral_scope_sql(units)
+    received, emergency = _one(
+        f"""
+        SELECT COUNT(*), COALESCE(SUM(CASE WHEN r.emergency THEN 1 ELSE 0 END), 0)
+        FROM admissions_referral r WHERE r.received_on BETWEEN %s AND %s AND {scope_sql}
+        """,
+        (_q(start), _q(end), *scope_params),
+    )
+    (waiting,) = _one(
+        f"""
+        SELECT COUNT(DISTINCT r.id) FROM admissions_referral r
+        JOIN admissions_decision dc ON dc.referral_id = r.id
+        LEFT JOIN pathways_stay s ON s.id = r.stay_id
+        WHERE dc.unit_id IN ({units.sql}) AND dc.decision IN ('accepted', 'waiting_list') AND dc.decided_on <= %s
+          AND NOT (r.status = 'admitted' AND (s.id IS NULL OR s.start_date <= %s))
+          AND NOT (r.status IN ('refused', 'withdrawn') AND COALESCE(r.closed_on, dc.decided_on) <= %s)
+        """,
+        (*units.params, _q(end), _q(end), _q(end)),
+    )
+    waited, to_admission, counted = _one(
+        f"""
+        SELECT SUM({d.days("dc.decided_on", "s.start_date")}), SUM({d.days("r.received_on", "s.start_date")}),
+               COUNT(*)
+        FROM pathways_stay s
+        JOIN admissions_referral r ON r.stay_id = s.id
+        JOIN admissions_decision dc ON dc.referral_id = r.id AND dc.unit_id = s.unit_id
+             AND dc.decision IN ('accepted', 'waiting_list')
+        WHERE s.unit_id IN ({units.sql}) AND s.start_date BETWEEN %s AND %s
+        """,
+        (*units.params, _q(start), _q(end)),
+    )
+    return {
+        "referrals_received": received or 0,
+        "emergency_requests": int(emergency or 0),
+        "waiting_list_size": waiting or 0,
+        "average_waiting_days": _dec(Decimal(waited) / counted) if counted else None,
+        "average_days_referral_to_admission": _dec(Decimal(to_admission) / counted) if counted else None,
+    }
+
+
+def ruptures(units: UnitSet, start: date, end: date) -> dict:
+    """Rupture events dated in the period: a gap between stays while a placement measure runs (dated
+    at the end of the stay before the gap), an exit without solution, a referral refused by every
+    unit while no other referral of the person was open."""
+    kinds = ", ".join(f"'{k}'" for k in PLACEMENT_MEASURES)
+    (gaps,) = _one(
+        f"""
+        SELECT COUNT(*) FROM (
+          SELECT DISTINCT s.person_id, s.end_date FROM pathways_stay s
+          WHERE s.unit_id IN ({units.sql}) AND s.end_date BETWEEN %s AND %s
+            AND NOT EXISTS (SELECT 1 FROM pathways_stay o WHERE o.person_id = s.person_id AND o.id <> s.id
+                            AND o.start_date <= s.end_date AND (o.end_date IS NULL OR o.end_date > s.end_date))
+            AND EXISTS (SELECT 1 FROM pathways_stay n WHERE n.person_id = s.person_id AND n.start_date > s.end_date)
+            AND EXISTS (SELECT 1 FROM people_measure m WHERE m.person_id = s.person_id AND m.kind IN ({kinds})
+                        AND (m.end_date IS NULL OR m.end_date >= s.end_date)
+                        AND m.start_date < (SELECT MIN(n2.start_date) FROM pathways_stay n2
+                                            WHERE n2.person_id = s.person_id AND n2.start_date > s.end_date))
+        ) g
+        """,
+        (*units.params, _q(start), _q(end)),
+    )
+    (no_solution,) = _one(
+        f"""SELECT COUNT(*) FROM pathways_stay s WHERE s.unit_id IN ({units.sql})
+            AND s.exit_reason = 'no_solution' AND s.end_date BETWEEN %s AND %s""",
+        (*units.params, _q(start), _q(end)),
+    )
+    scope_sql, scope_params = _referral_scope_sql(units)
+    (refused,) = _one(
+        f"""
+        SELECT COUNT(*) FROM admissions_referral r
+        WHERE r.status = 'refused' AND r.closed_on BETWEEN %s AND %s AND {scope_sql}
+          AND NOT EXISTS (SELECT 1 FROM admissions_referral o WHERE o.person_id = r.person_id AND o.id <> r.id
+                          AND o.received_on <= r.closed_on
+                          AND o.status IN ('received', 'under_review', 'accepted', 'waiting_list'))
+        """,
+        (_q(start), _q(end), *scope_params),
+    )
+    return {"ruptures": (gaps or 0) + (no_solution or 0) + (refused or 0)}
+
+
+def activity(units: UnitSet, start: date, end: date) -> dict:
+    """The indicator set of API.md for a scope and a period (both ends included)."""
+    out = days(units, start, end)
+    theoretical = out["days_theoretical"]
+    out["occupancy_rate"] = (
+        (out["days_realised"] / theoretical).quantize(FOUR, rounding=ROUND_HALF_UP)
+        if theoretical
+        else Decimal(0)
+    ).quantize(FOUR)
+    out.update(stays(units, start, end))
+    out.update(referrals(units, start, end))
+    out.update(ruptures(units, start, end))
+    return out
+
+
+def monthly(units: UnitSet, start: date, end: date) -> list[dict]:
+    """Month by month over the period: occupancy, active caseload, waiting list at the month's end,
+    admissions and exits (for the trend charts)."""
+    rows = []
+    month = date(start.year, start.month, 1)
+    while month <= end:
+        nxt = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+        a, b = max(month, start), min(nxt - timedelta(days=1), end)
+        figures = days(units, a, b)
+        figures.update(stays(units, a, b))
+        theoretical = figures["days_theoretical"]
+        rows.append(
+            {
+                "month": month.strftime("%Y-%m"),
+                "occupancy_rate": (figures["days_realised"] / theoretical).quantize(FOUR)
+                if theoretical
+                else Decimal(0),
+                "active_caseload": figures["active_caseload"],
+                "admissions": figures["admissions"],
+                "exits": figures["exits"],
+                "waiting_list_size": referrals(units, a, b)["waiting_list_size"],
+            }
+        )
+        month = nxt
+    return rows
+
+
+def empty_unit_figures() -> dict:
+    return {
+        "days_theoretical": Decimal("0.00"),
+        "days_realised": Decimal("0.00"),
+        "occupancy_rate": Decimal("0.0000"),
+        "active_caseload": 0,
+        "admissions": 0,
+        "exits": 0,
+    }
+
+
+def by_unit(units: UnitSet, start: date, end: date) -> dict[int, dict]:
+    """Days, occupancy, caseload, admissions and exits unit by unit, in one grouped query per figure
+    (and per calendar year for the days)."""
+    d = _Dialect()
+    as_of = today()
+    out: dict[int, dict] = {}
+
+    def row(unit_id):
+        return out.setdefault(unit_id, empty_unit_figures())
+
+    for a, b, diy in _years(start, end):
+        b_excl = b + timedelta(days=1)
+        open_excl = min(b, as_of) + timedelta(days=1) if as_of >= a else a
+        cap_lo = f"{d.greatest}(c.valid_from, %s, u.opened_on)"
+        cap_hi = f"{d.least}(COALESCE(c.valid_to, %s), %s, COALESCE(u.closed_on, %s))"
+        for unit_id, value in _all(
+            f"""
+            SELECT c.unit_id, SUM(c.capacity * {d.greatest}({d.days(cap_lo, cap_hi)}, 0) * {_weight(diy)})
+            FROM (
+                SELECT unit_id, capacity, valid_from,
+                       LEAD(valid_from) OVER (PARTITION BY unit_id ORDER BY valid_from) AS valid_to
+                FROM directory_unitcapacity WHERE unit_id IN ({units.sql})
+            ) c JOIN directory_unit u ON u.id = c.unit_id
+            WHERE c.valid_from <= %s GROUP BY c.unit_id
+            """,
+            (_q(b_excl), _q(b_excl), _q(b_excl), _q(a), *units.params, _q(b)),
+        ):
+            row(unit_id)["days_theoretical"] += Decimal(str(value or 0))
+        for unit_id, value in _all(
+            f"""
+            SELECT s.unit_id, SUM({_stay_days_sql(d)} * {_weight(diy)})
+            FROM pathways_stay s JOIN directory_unit u ON u.id = s.unit_id
+            WHERE s.unit_id IN ({units.sql}) AND s.start_date <= %s
+              AND (s.end_date IS NULL OR s.end_date >= %s)
+            GROUP BY s.unit_id
+            """,
+            (_q(open_excl), _q(b_excl), _q(a), *units.params, _q(b), _q(a)),
+        ):
+            row(unit_id)["days_realised"] += Decimal(str(value or 0))
+    b_excl = end + timedelta(days=1)
+    open_excl = min(end, as_of) + timedelta(days=1) if as_of >= start else start
+    for unit_id, caseload in _all(
+        f"""
+        SELECT s.unit_id, COUNT(DISTINCT s.person_id) FROM pathways_stay s
+        WHERE s.unit_id IN ({units.sql}) AND s.start_date <= %s AND (s.end_date IS NULL OR s.end_date >= %s)
+          AND {_stay_days_sql(d)} > 0
+        GROUP BY s.unit_id
+        """,
+        (*units.params, _q(end), _q(start), _q(open_excl), _q(b_excl), _q(start)),
+    ):
+        row(unit_id)["active_caseload"] = caseload
+    for unit_id, admissions in _all(
+        f"""SELECT s.unit_id, COUNT(*) FROM pathways_stay s
+            WHERE s.unit_id IN ({units.sql}) AND s.start_date BETWEEN %s AND %s GROUP BY s.unit_id""",
+        (*units.params, _q(start), _q(end)),
+    ):
+        row(unit_id)["admissions"] = admissions
+    for unit_id, exits in _all(
+        f"""SELECT s.unit_id, COUNT(*) FROM pathways_stay s
+            WHERE s.unit_id IN ({units.sql}) AND s.end_date BETWEEN %s AND %s GROUP BY s.unit_id""",
+        (*units.params, _q(start), _q(end)),
+    ):
+        row(unit_id)["exits"] = exits
+    for figures in out.values():
+        figures["days_theoretical"] = _dec(figures["days_theoretical"])
+        figures["days_realised"] = _dec(figures["days_realised"])
+        theoretical = figures["days_theoretical"]
+        figures["occupancy_rate"] = (
+            (figures["days_realised"] / theoretical).quantize(FOUR, rounding=ROUND_HALF_UP)
+            if theoretical
+            else Decimal("0.0000")
+        )
+    return out
