@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "parcours.admissions",
     "parcours.plans",
     "parcours.assessments",
+    "parcours.steering",
     "parcours.api",
     "django_tasks",
     "django_tasks_db",

@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("parcours.admissions.urls")),
     path("", include("parcours.plans.urls")),
     path("", include("parcours.assessments.urls")),
+    path("", include("parcours.steering.urls")),
     path("", core_views.home, name="home"),
 ]
