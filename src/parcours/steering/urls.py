@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from parcours.steering import views
 
 app_name = "steering"
-urlpatterns = []
+urlpatterns = [
+    path("pilotage/", views.dashboard, name="dashboard"),
+    path("pilotage/detail/", views.drilldown, name="drilldown"),
+]

@@ -1,0 +1,118 @@
+"""Steering pages: the indicators dashboard (any scope and period, monthly trends, comparison between
+units) and the drill-down to the stays or referrals behind a figure."""
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from parcours.access import scoping
+from parcours.access.models import AuditAction
+from parcours.access.services import audit
+from parcours.core.dates import add_months, today
+from parcours.core.errors import Invalid
+from parcours.core.viewtools import service_errors
+from parcours.steering import selectors
+from parcours.steering.api import drill_row
+
+FIGURES = [
+    ("days_theoretical", "Journées théoriques", None),
+    ("days_realised", "Journées réalisées", None),
+    ("occupancy_rate", "Taux d'occupation", None),
+    ("active_caseload", "File active", "active_caseload"),
+    ("admissions", "Admissions", "admissions"),
+    ("exits", "Sorties", "exits"),
+    ("average_length_of_stay", "Durée moyenne de séjour (jours)", None),
+    ("waiting_list_size", "Liste d'attente (fin de période)", "waiting_list_size"),
+    ("average_waiting_days", "Délai décision → admission (jours)", None),
+    ("average_days_referral_to_admission", "Délai orientation → admission (jours)", None),
+    ("referrals_received", "Orientations reçues", "referrals_received"),
+    ("emergency_requests", "Demandes en urgence", "emergency_requests"),
+    ("emergency_admissions", "Admissions en urgence", "emergency_admissions"),
+    ("ruptures", "Ruptures de parcours", None),
+    ("plans_up_to_date_share", "Personnes au projet à jour", None),
+    ("overdue_plans", "Échéances de projets dépassées", None),
+    ("incidents", "Événements indésirables", None),
+    ("serious_incidents", "dont graves (EIG)", None),
+    ("meetings", "Réunions", None),
+    ("ethics_committee_meetings", "Comités d'éthique", None),
+    ("practice_analysis_sessions", "Séances d'analyse des pratiques", None),
+]
+
+
+def _date(value):
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Invalid({"du": "Date attendue au format AAAA-MM-JJ."}) from None
+
+
+def _scopes(user):
+    out = [(f"organisation:{o.pk}", o.name) for o in scoping.organisations_visible_to(user).order_by("name")]
+    out += [
+        (f"establishment:{e.pk}", f"— {e.name}")
+        for e in scoping.establishments_visible_to(user).order_by("name")
+    ]
+    out += [(f"unit:{u.pk}", f"—— {u.name}") for u in scoping.units_visible_to(user).order_by("name")]
+    return out
+
+
+@login_required
+@service_errors
+def dashboard(request):
+    scope = request.GET.get("perimetre") or selectors.default_scope(request.user)
+    day = today()
+    error = None
+    context = {"nav": "steering", "scopes": _scopes(request.user), "scope": scope}
+    try:
+        start = _date(request.GET.get("du")) or date(day.year, 1, 1)
+        end = _date(request.GET.get("au")) or day
+        if scope is None:
+            raise Invalid({"perimetre": "Aucun périmètre à piloter pour votre compte."})
+        figures = selectors.activity(request.user, scope, start, end)
+        trend_start = max(start, add_months(date(end.year, end.month, 1), -11))
+        context.update(
+            figures=figures,
+            cards=[
+                (key, label, figures.get(key), drill)
+                for key, label, drill in FIGURES
+                if figures.get(key) is not None
+            ],
+            trend=selectors.trend(request.user, scope, trend_start, end),
+            units=selectors.comparison(request.user, scope, start, end),
+            start=start,
+            end=end,
+        )
+    except Invalid as exc:
+        error = "; ".join(e["message"] for e in exc.errors) or exc.detail
+        context.update(start=day.replace(month=1, day=1), end=day)
+    context["error"] = error
+    audit(request.user, AuditAction.VIEW, "indicators", scope=scope, section="dashboard")
+    return render(request, "steering/dashboard.html", context, status=422 if error else 200)
+
+
+@login_required
+@service_errors
+def drilldown(request):
+    scope = request.GET.get("perimetre", "")
+    figure = request.GET.get("indicateur", "")
+    start, end = _date(request.GET.get("du")), _date(request.GET.get("au"))
+    kind, qs = selectors.drilldown(request.user, scope, figure, start, end)
+    rows = [drill_row(kind, obj) for obj in qs[:1000]]
+    audit(
+        request.user,
+        AuditAction.VIEW,
+        kind[:-1],
+        section="indicator drill-down",
+        figure=figure,
+        scope=scope,
+        persons=sorted({r["person"] for r in rows}),
+    )
+    label = dict((k, v) for k, v, _ in FIGURES).get(figure, figure)
+    return render(
+        request,
+        "steering/drilldown.html",
+        {"rows": rows, "kind": kind, "label": label, "count": qs.count(), "nav": "steering", "scope": scope},
+    )

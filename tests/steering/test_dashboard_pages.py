@@ -1,0 +1,48 @@
+from django.test import Client
+
+from parcours.access.models import AuditEvent
+from tests.conftest import PASSWORD
+
+
+def client_for(username):
+    client = Client()
+    assert client.login(username=username, password=PASSWORD)
+    return client
+
+
+def test_dashboard_figures_trend_comparison_and_drilldown(world):
+    director = client_for("directeur")
+    page = director.get(
+        "/pilotage/", {"perimetre": f"establishment:{world.e1.pk}", "du": "2026-01-01", "au": "2026-06-30"}
+    )
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'data-figure="occupancy_rate"' in html and "Internat Millau" in html
+    assert 'id="trend-data"' in html and "chart.umd.min.js" in html and "<script>" not in html
+    # Joël's stay in u1 (2 places) all half-year: 181 of 362 theoretical days → 50 %
+    assert 'data-figure="days_realised"' in html and "181" in html and "362" in html
+    drill = director.get(
+        "/pilotage/detail/",
+        {
+            "perimetre": f"unit:{world.u1.pk}",
+            "indicateur": "active_caseload",
+            "du": "2026-01-01",
+            "au": "2026-06-30",
+        },
+    )
+    assert drill.status_code == 200 and "DUPONT-MARTIN" in drill.content.decode()
+    assert AuditEvent.objects.filter(actor=world.director, details__section="indicator drill-down").exists()
+    # outside the scope: 404; a bad date: an error message, not a 500
+    assert (
+        client_for("educ_e2").get("/pilotage/", {"perimetre": f"establishment:{world.e1.pk}"}).status_code
+        == 404
+    )
+    assert (
+        client_for("educ_e2")
+        .get("/pilotage/detail/", {"perimetre": f"unit:{world.u1.pk}", "indicateur": "admissions"})
+        .status_code
+        == 404
+    )
+    bad = director.get("/pilotage/", {"perimetre": f"unit:{world.u1.pk}", "du": "2026-13-01"})
+    assert bad.status_code == 422 and "AAAA-MM-JJ" in bad.content.decode()
+    assert director.get("/pilotage/").status_code == 200  # default scope
