@@ -90,8 +90,10 @@ def test_remind_command_runs_the_task_once(world, due_plans):
         call_command("remind", "--date", "2026-02-30")
 
 
+@pytest.mark.django_db(transaction=True)
 def test_database_worker_runs_the_enqueued_reminders(world, due_plans, settings):
-    """The production path: `parcours remind --enqueue` stores the task, the database worker runs it."""
+    """The production path: `parcours remind --enqueue` stores the task, the database worker runs it
+    (committed transactions: the worker closes and reopens its database connection)."""
     from django_tasks_db.models import DBTaskResult
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "ENQUEUE_ON_COMMIT": False}}
