@@ -20,7 +20,10 @@ install: $(BIN)/.installed
 run: install
 	DEBUG=$${DEBUG:-1} $(BIN)/parcours migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/parcours demo --scale demo --seed $(SEED) --if-empty
-	DEBUG=$${DEBUG:-1} $(BIN)/parcours runserver 127.0.0.1:$(PORT)
+	@echo "Tâches de fond (rappels, rapports) : worker lancé à côté du serveur."
+	DEBUG=$${DEBUG:-1} $(BIN)/parcours db_worker --queue-name '*' --interval 1 --no-reload >var/worker.log 2>&1 & \
+	  WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=$${DEBUG:-1} $(BIN)/parcours runserver 127.0.0.1:$(PORT)
 
 ## make test: install and run the whole suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 test: install

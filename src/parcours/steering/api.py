@@ -1,18 +1,22 @@
 """API: activity indicators (API.md — Indicators), monthly trends, comparison between units and the
 drill-down to the stays or referrals behind a figure."""
 
-from ninja import Query, Router
+from django.http import HttpResponse
+from ninja import Query, Router, Status
 
 from parcours.access.models import AuditAction
 from parcours.access.services import audit
 from parcours.api.common import ERRORS
-from parcours.steering import selectors
+from parcours.steering import selectors, services
+from parcours.steering.models import ReportStatus
 from parcours.steering.schemas import (
     DrillQuery,
     DrillRow,
     IndicatorQuery,
     IndicatorsOut,
     MonthOut,
+    ReportIn,
+    ReportOut,
     UnitFiguresOut,
 )
 
@@ -77,3 +81,42 @@ def drill_row(kind: str, obj) -> dict:
         "status": obj.status,
         "emergency": obj.emergency,
     }
+
+
+@router.post("/activity-reports", response={202: ReportOut, **ERRORS})
+def request_report(request, data: ReportIn):
+    """Queue the annual activity report (PDF with charts and Excel workbook) of a scope."""
+    return Status(202, services.request_report(request.user, scope=data.scope, year=data.year))
+
+
+@router.get("/activity-reports/{report_id}", response={200: ReportOut, **ERRORS})
+def report_status(request, report_id: int):
+    """Where the report stands: status, progress (0–100) and current step."""
+    return services.report_for(request.user, report_id)
+
+
+@router.get("/activity-reports/{report_id}/report.{fmt}", response={200: None, **ERRORS})
+def report_file(request, report_id: int, fmt: str):
+    """The finished report as PDF or Excel."""
+    return report_download(request, report_id, fmt)
+
+
+def report_download(request, report_id, fmt: str):
+    from parcours.core.errors import Conflict, NotFound
+
+    report = services.report_for(request.user, report_id)
+    if fmt not in ("pdf", "xlsx"):
+        raise NotFound("Format attendu : pdf ou xlsx.")
+    if report.status != ReportStatus.DONE:
+        raise Conflict("Le rapport n'est pas encore prêt.", [{"field": "status", "message": report.status}])
+    content = bytes(report.pdf if fmt == "pdf" else report.xlsx)
+    types = {
+        "pdf": "application/pdf",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    audit(request.user, AuditAction.EXPORT, report, format=fmt, scope=report.scope, year=report.year)
+    response = HttpResponse(content, content_type=types[fmt])
+    response["Content-Disposition"] = (
+        f'attachment; filename="rapport-activite-{report.year}-{report.pk}.{fmt}"'
+    )
+    return response

@@ -80,3 +80,19 @@ class DrillRow(Schema):
     end_date: date | None = None
     status: str = ""
     emergency: bool = False
+
+
+class ReportIn(Schema):
+    scope: str
+    year: int
+
+
+class ReportOut(Schema):
+    id: int
+    scope: str
+    label: str
+    year: int
+    status: str
+    progress: int
+    step: str
+    error: str

@@ -4,7 +4,7 @@ units) and the drill-down to the stays or referrals behind a figure."""
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from parcours.access import scoping
 from parcours.access.models import AuditAction
@@ -116,3 +116,61 @@ def drilldown(request):
         "steering/drilldown.html",
         {"rows": rows, "kind": kind, "label": label, "count": qs.count(), "nav": "steering", "scope": scope},
     )
+
+
+@login_required
+@service_errors
+def reports(request):
+    """Ask for an annual activity report; the list of reports asked for."""
+    from parcours.steering import services
+    from parcours.steering.models import ActivityReport
+
+    error = None
+    if request.method == "POST":
+        try:
+            year = int(request.POST.get("annee", ""))
+        except ValueError:
+            year = -1
+        try:
+            report = services.request_report(request.user, scope=request.POST.get("perimetre", ""), year=year)
+        except Invalid as exc:
+            error = "; ".join(e["message"] for e in exc.errors) or exc.detail
+        else:
+            return redirect("steering:report", report.pk)
+    items = ActivityReport.objects.filter(requested_by=request.user)[:50]
+    return render(
+        request,
+        "steering/reports.html",
+        {
+            "reports": items,
+            "scopes": _scopes(request.user),
+            "years": list(range(today().year, today().year - 6, -1)),
+            "error": error,
+            "nav": "steering",
+        },
+        status=422 if error else 200,
+    )
+
+
+@login_required
+@service_errors
+def report(request, report_id):
+    from parcours.steering import services
+
+    item = services.report_for(request.user, report_id)
+    template = "steering/_report_status.html" if request.headers.get("HX-Request") else "steering/report.html"
+    return render(request, template, {"report": item, "nav": "steering"})
+
+
+@login_required
+@service_errors
+def report_file(request, report_id, fmt):
+    from django.http import HttpResponse
+
+    from parcours.core.errors import Conflict
+    from parcours.steering.api import report_download
+
+    try:
+        return report_download(request, report_id, fmt)
+    except Conflict as exc:
+        return HttpResponse(exc.detail, status=409, content_type="text/plain; charset=utf-8")
