@@ -78,11 +78,11 @@ def http_error(request, exc: HttpError):
 from parcours.access.api import router as access_router  # noqa: E402
 from parcours.admissions.api import router as admissions_router  # noqa: E402
 from parcours.assessments.api import router as assessments_router  # noqa: E402
-from parcours.steering.api import router as steering_router  # noqa: E402
 from parcours.directory.api import router as directory_router  # noqa: E402
 from parcours.pathways.api import router as pathways_router  # noqa: E402
 from parcours.people.api import router as people_router  # noqa: E402
 from parcours.plans.api import router as plans_router  # noqa: E402
+from parcours.steering.api import router as steering_router  # noqa: E402
 
 api.add_router("", access_router)
 api.add_router("", directory_router)
