@@ -480,3 +480,14 @@ def test_inclusion_outcome_export_and_notifications(api, intake):
     assert notes and all(n["read_at"] is None for n in notes)
     assert api.director.post(f"/notifications/{notes[0]['id']}/read").data["read_at"] is not None
     assert api.outsider.post(f"/notifications/{notes[0]['id']}/read").status_code == 404
+
+
+def test_referral_needs_tagged_with_serafin_codes(api, intake):
+    ok = api.director.post(
+        "/referrals",
+        referral_body(intake, intake.child.pk, public="disability", needs=["1.3.3.1", "1.2.1.2"]),
+    )
+    assert ok.status_code == 201, ok.data
+    assert ok.data["needs"] == ["1.2.1.2", "1.3.3.1"]
+    bad = api.director.post("/referrals", referral_body(intake, intake.child.pk, needs=["2.1", "9"]))
+    assert bad.status_code == 422 and {"needs[0]", "needs[1]"} <= fields_of(bad)  # services are not needs

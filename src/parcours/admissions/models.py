@@ -55,6 +55,7 @@ class Referral(models.Model):
     consent_notes = models.TextField(blank=True)
     closed_reason = models.CharField(max_length=255, blank=True)
     closed_on = models.DateField(null=True, blank=True)  # refused or withdrawn on
+    needs = models.JSONField(default=list, blank=True)  # SERAFIN-PH need codes (disability public)
     # Inclusion public (RSA orientation): the orientation given, instead of a place.
     outcome = models.CharField(max_length=30, blank=True)
     stay = models.OneToOneField(

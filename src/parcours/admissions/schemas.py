@@ -15,6 +15,7 @@ class ReferralIn(Schema):
     family_informed: bool = False
     family_informed_on: date | None = None
     consent_notes: str = ""
+    needs: list[str] = []
 
 
 class DecisionIn(Schema):
@@ -48,6 +49,7 @@ class ReferralOut(Schema):
     family_informed: bool
     family_informed_on: date | None
     consent_notes: str
+    needs: list[str]
     decisions: list[DecisionOut]
     stay: int | None = Field(None, alias="stay_id")
     outcome: str

@@ -14,6 +14,7 @@ from parcours.admissions.choices import OPEN_STATUSES, TRANSITIONS, DecisionKind
 from parcours.admissions.models import CommissionSession, Decision, Notification, Referral
 from parcours.core.dates import today
 from parcours.core.errors import Conflict, Forbidden, Invalid, NotFound
+from parcours.core.serafin import NEED_CODES
 from parcours.core.services import pick
 from parcours.directory.choices import Modality, Public
 from parcours.directory.models import Organisation, Unit
@@ -76,9 +77,11 @@ def submit_referral(
     family_informed: bool = False,
     family_informed_on: date | None = None,
     consent_notes: str = "",
+    needs: list[str] | None = None,
 ) -> Referral:
     """A partner or a professional refers a person: to units, to an organisation's commission, or to
-    every unit of the platform. The addressees are notified."""
+    every unit of the platform, with the needs tagged by SERAFIN-PH codes (disability public). The
+    addressees are notified."""
     if not (scoping.has_perm_somewhere(actor, Perm.EDIT_RECORDS) or Role.PARTNER in scoping.roles_of(actor)):
         raise Forbidden()
     subject = scoping.person_for(actor, person)
@@ -93,6 +96,9 @@ def submit_referral(
         errors["wished_date"] = "Date souhaitée obligatoire."
     if family_informed_on and not family_informed:
         errors["family_informed"] = "Cochez l'information de la famille si une date est donnée."
+    for index, code in enumerate(needs or []):
+        if code not in NEED_CODES:
+            errors[f"needs[{index}]"] = f"Code de besoin SERAFIN-PH inconnu : {code}."
     units = []
     for index, unit_id in enumerate(target_units or []):
         unit = Unit.objects.filter(pk=unit_id).first() if isinstance(unit_id, int) else None
@@ -121,6 +127,7 @@ def submit_referral(
             family_informed=bool(family_informed),
             family_informed_on=family_informed_on,
             consent_notes=consent_notes or "",
+            needs=sorted(set(needs or [])),
         )
         referral.target_units.set(units)
         audit(actor, AuditAction.CREATE, referral, person=subject, emergency=referral.emergency)
