@@ -88,6 +88,9 @@ DATABASES = {
         conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Short analytical queries (indicators) pay more for JIT compilation than they gain from it.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = envstr("PG_OPTIONS", "-c jit=off")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
