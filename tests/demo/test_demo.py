@@ -98,6 +98,8 @@ def test_small_department_scale(db):
     )
     stays = Stay.objects.count()
     assert 600 <= stays <= 2400
+    group = Organisation.objects.get(kind="group")  # the département's GCSMS groups its associations
+    assert set(Organisation.objects.filter(kind="association").values_list("member_of", flat=True)) == {group.pk}
     assert Person.objects.count() < stays
     unit = Unit.objects.order_by("id").first()
     for day in set(Stay.objects.filter(unit=unit).values_list("start_date", flat=True)):

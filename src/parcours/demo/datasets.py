@@ -450,7 +450,15 @@ def build_scale(gen: Generator, *, persons: int, stays: int, departements: list[
             gen.authorities[dep] = gen.organisation(f"Département {dep}", "departement", by_dep[dep][0])
         gen.authorities["departement"] = gen.authorities[dep]
         gen.authorities.setdefault("mdph", gen.organisation(f"MDPH {dep}", "mdph", by_dep[dep][0]))
-        org = gen.organisation(f"Association {gen.fake.last_name()} {n + 1}", "association", by_dep[dep][0])
+        if f"group:{dep}" not in gen.authorities:
+            # one GCSMS per département grouping its associations (the "whole group" of the benchmarks)
+            gen.authorities[f"group:{dep}"] = gen.organisation(f"GCSMS {dep}", "group", by_dep[dep][0])
+        org = gen.organisation(
+            f"Association {gen.fake.last_name()} {n + 1}",
+            "association",
+            by_dep[dep][0],
+            member_of=[gen.authorities[f"group:{dep}"]],
+        )
         for e in range(gen.rng.randint(2, 4)):
             commune = gen.rng.choice(by_dep[dep])
             est = gen.establishment(

@@ -1,79 +1,135 @@
-"""`parcours bench`: measure the main read paths on the current database and print one table.
-
-Benchmarks print and write bench/results/latest.json; they never fail. The scale issue extends this
-with the indicator, matching and load benchmarks; for now: name search, record, vacancy."""
+"""`parcours bench` (and `make bench`): prepare — generate or reuse — the département and national
+data sets in their own PostgreSQL databases (next to DATABASE_URL's), run the benchmarks of each after
+a warm-up, several times, print one table (figure, median, min–max, target, ratio to the reference)
+and record it as JSON under bench/results/ and in bench/README.md. Benchmarks print; they never fail."""
 
 import json
-import statistics
+import os
+import subprocess
+import sys
+import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from django.core.management.base import BaseCommand
-from django.db import connection, reset_queries
 
-from parcours.access.models import User
-from parcours.core.dates import today
-from parcours.directory.models import Unit
-from parcours.pathways.selectors import vacancy_on
-from parcours.people import selectors
-from parcours.people.models import Person
+SCALES = {"department": "département", "national": "national"}
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+MARK_START = "<!-- bench:start -->"
+MARK_END = "<!-- bench:end -->"
 
 
-def measure(fn, repeat=15, warmup=3):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
+def database_url(base: str, name: str) -> str:
+    parts = urlsplit(base)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+def ensure_database(base: str, name: str) -> None:
+    import psycopg
+
+    parts = urlsplit(base)
+    admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", parts.query, ""))
+    with psycopg.connect(admin.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def parcours(*args, url: str, capture=False) -> subprocess.CompletedProcess:
+    env = dict(os.environ, DATABASE_URL=url, DEBUG="0", ALLOWED_HOSTS="testserver,127.0.0.1,localhost")
+    command = [sys.executable, "-m", "parcours.manage", *args]
+    return subprocess.run(command, env=env, check=True, text=True, capture_output=capture)
+
+
+def table(rows: list[dict]) -> str:
+    lines = [
+        "| benchmark | data | median | min–max | target | ratio / notes |",
+        "| --- | --- | ---: | ---: | ---: | --- |",
+    ]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"| {r['figure']} | {r['data']} | — | — | — | error: {r['error']} |")
+            continue
+        unit = "s" if r.get("seconds") else "ms"
+        value = r["value_ms"] / 1000 if unit == "s" else r["value_ms"]
+        low = r["min_ms"] / 1000 if unit == "s" else r["min_ms"]
+        high = r["max_ms"] / 1000 if unit == "s" else r["max_ms"]
+        target = r.get("target_ms")
+        target_text = "—" if target is None else (f"≤ {target / 1000:g} s" if unit == "s" else f"≤ {target:g} ms")
+        notes = []
+        if r.get("statistic") == "p95":
+            notes.append("p95")
+        if r.get("ratio") is not None:
+            notes.append(f"{r['ratio']}× DuckDB ({r['duckdb_ms']} ms; target ≤ {r.get('target_ratio')}×)")
+        if r.get("queries"):
+            notes.append("queries: " + ", ".join(f"{k} history {v}" for k, v in r["queries"].items()))
+        if target is not None:
+            notes.append("met" if r["value_ms"] <= target else "missed")
+        lines.append(
+            f"| {r['figure']} | {r['data']} | {value:.1f} {unit} | {low:.1f}–{high:.1f} {unit} | {target_text} | "
+            + "; ".join(notes)
+            + " |"
+        )
+    return "\n".join(lines)
 
 
 class Command(BaseCommand):
-    help = "Mesures de performance sur la base courante (table imprimée, JSON dans bench/results/)."
+    help = "Benchmarks aux échelles département et nationale (PostgreSQL) : tableau imprimé, JSON dans bench/results/."
 
     def add_arguments(self, parser):
-        parser.add_argument("--repeat", type=int, default=15)
+        parser.add_argument("--scales", default="department,national")
+        parser.add_argument("--repeat", type=int, default=7)
+        parser.add_argument("--seed", type=int, default=1)
 
-    def handle(self, *args, repeat=15, **options):
-        admin = User(username="bench", is_superuser=True)  # sees everything, never saved
-        admin._parcours_memberships = []
-        person = Person.objects.order_by("-id").first()
-        unit = Unit.objects.order_by("id").first()
-        if person is None or unit is None:
-            self.stdout.write("Pas de données : lancez d'abord `parcours demo --scale department` (ou demo).")
-            return
-        day = today()
-        cases = [
-            ("name search 'mar' (p95)", lambda: list(selectors.search_persons(admin, "mar")[:50]), 50, "p95"),
-            ("person record sections", lambda: selectors.record_sections(admin, person), 150, "median"),
-            ("vacancy of one unit", lambda: vacancy_on(unit, day), 20, "median"),
-        ]
-        rows = []
-        for name, fn, target, stat in cases:
-            times = measure(fn, repeat)
-            value = sorted(times)[int(0.95 * (len(times) - 1))] if stat == "p95" else statistics.median(times)
-            reset_queries()
-            rows.append(
-                {
-                    "figure": name,
-                    "value_ms": round(value, 2),
-                    "min_ms": round(min(times), 2),
-                    "max_ms": round(max(times), 2),
-                    "target_ms": target,
-                    "statistic": stat,
-                }
-            )
-        self.stdout.write(f"database: {connection.vendor}, persons: {Person.objects.count()}")
-        self.stdout.write(f"{'figure':32} {'value':>10} {'min–max':>18} {'target':>8}")
-        for r in rows:
-            self.stdout.write(
-                f"{r['figure']:32} {r['value_ms']:>8} ms {r['min_ms']:>7}–{r['max_ms']:<7} ms "
-                f"{r['target_ms']:>5} ms"
-            )
-        out = Path.cwd() / "bench" / "results"
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "latest.json").write_text(
-            json.dumps({"database": connection.vendor, "results": rows}, indent=2)
-        )
+    def handle(self, *args, scales, repeat, seed, **options):
+        base = os.environ.get("DATABASE_URL") or DEFAULT_URL
+        if not base.startswith(("postgres://", "postgresql://")):
+            self.stdout.write("Les benchmarks tournent sur PostgreSQL : DATABASE_URL=postgres://… (ou rien : local).")
+            base = DEFAULT_URL
+        results = []
+        for scale in [s.strip() for s in scales.split(",") if s.strip()]:
+            name = f"parcours_bench_{scale}"
+            url = database_url(base, name)
+            self.stdout.write(f"— {SCALES[scale]} : base {name}")
+            ensure_database(base, name)
+            parcours("migrate", "--noinput", "-v", "0", url=url)
+            started = time.perf_counter()
+            out = parcours("demo", "--scale", scale, "--seed", str(seed), "--if-empty", url=url, capture=True)
+            elapsed = time.perf_counter() - started
+            self.stdout.write(out.stdout.strip().splitlines()[-1] if out.stdout.strip() else "")
+            if "déjà" not in out.stdout:
+                target = 180 if scale == "department" else 1200
+                ms = round(elapsed * 1000, 1)
+                results.append(
+                    {
+                        "figure": "data generation",
+                        "data": SCALES[scale],
+                        "statistic": "once",
+                        "value_ms": ms,
+                        "min_ms": ms,
+                        "max_ms": ms,
+                        "target_ms": target * 1000,
+                        "seconds": True,
+                    }
+                )
+            with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+                path = handle.name
+            parcours("bench_figures", "--scale", scale, "--repeat", str(repeat), "--json", path, url=url)
+            results += json.loads(Path(path).read_text())
+            os.unlink(path)
+        self.stdout.write(table(results))
+        folder = Path.cwd() / "bench" / "results"
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        payload = json.dumps({"at": stamp, "cpus": os.cpu_count(), "results": results}, indent=2, default=str)
+        (folder / f"{stamp}.json").write_text(payload)
+        (folder / "latest.json").write_text(payload)
+        readme = Path.cwd() / "bench" / "README.md"
+        if readme.exists():
+            text = readme.read_text()
+            if MARK_START in text and MARK_END in text:
+                head, rest = text.split(MARK_START, 1)
+                _, tail = rest.split(MARK_END, 1)
+                block = f"{MARK_START}\nLatest run ({stamp}, {os.cpu_count()} CPUs):\n\n{table(results)}\n{MARK_END}"
+                readme.write_text(head + block + tail)
