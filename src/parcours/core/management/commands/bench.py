@@ -9,11 +9,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 SCALES = {"department": "département", "national": "national"}
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -56,7 +56,9 @@ def table(rows: list[dict]) -> str:
         low = r["min_ms"] / 1000 if unit == "s" else r["min_ms"]
         high = r["max_ms"] / 1000 if unit == "s" else r["max_ms"]
         target = r.get("target_ms")
-        target_text = "—" if target is None else (f"≤ {target / 1000:g} s" if unit == "s" else f"≤ {target:g} ms")
+        target_text = (
+            "—" if target is None else (f"≤ {target / 1000:g} s" if unit == "s" else f"≤ {target:g} ms")
+        )
         notes = []
         if r.get("statistic") == "p95":
             notes.append("p95")
@@ -85,7 +87,9 @@ class Command(BaseCommand):
     def handle(self, *args, scales, repeat, seed, **options):
         base = os.environ.get("DATABASE_URL") or DEFAULT_URL
         if not base.startswith(("postgres://", "postgresql://")):
-            self.stdout.write("Les benchmarks tournent sur PostgreSQL : DATABASE_URL=postgres://… (ou rien : local).")
+            self.stdout.write(
+                "Les benchmarks tournent sur PostgreSQL : DATABASE_URL=postgres://… (ou rien : local)."
+            )
             base = DEFAULT_URL
         results = []
         for scale in [s.strip() for s in scales.split(",") if s.strip()]:
@@ -121,7 +125,7 @@ class Command(BaseCommand):
         self.stdout.write(table(results))
         folder = Path.cwd() / "bench" / "results"
         folder.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
         payload = json.dumps({"at": stamp, "cpus": os.cpu_count(), "results": results}, indent=2, default=str)
         (folder / f"{stamp}.json").write_text(payload)
         (folder / "latest.json").write_text(payload)
