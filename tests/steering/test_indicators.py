@@ -227,3 +227,27 @@ def test_scope_bad_input_and_drilldown(api, world, site):
         api.admin.get("/indicators/drilldown", {"scope": f"unit:{site.a.pk}", "figure": "x"}).status_code
         == 422
     )
+
+
+def test_monthly_figures_equal_the_indicator_set_of_each_month(api, site):
+    """The trend (one grouped query for all months) agrees with the indicator set month by month."""
+    from parcours.steering import indicators
+
+    Stay.objects.create(person=person("Flore"), unit=site.b, start_date=date(2024, 12, 20))
+    units = indicators.UnitSet.of(Unit.objects.filter(establishment=site.e3))
+    months = indicators.monthly(units, date(2024, 1, 1), date(2024, 12, 31))
+    assert len(months) == 12
+    for index, row in enumerate(months):
+        a = date(2024, index + 1, 1)
+        b = date(2024 + (index == 11), (index + 1) % 12 + 1, 1) - timedelta(days=1)
+        one = indicators.activity(units, a, b)
+        assert row["occupancy_rate"] == one["occupancy_rate"], row["month"]
+        assert (row["active_caseload"], row["admissions"], row["exits"], row["waiting_list_size"]) == (
+            one["active_caseload"],
+            one["admissions"],
+            one["exits"],
+            one["waiting_list_size"],
+        ), row["month"]
+    per_unit = indicators.monthly_by_unit(units, date(2024, 1, 1), date(2024, 12, 31), caseload=True)
+    assert [m["month"] for m in per_unit[site.a.pk]][:2] == ["2024-01", "2024-02"]
+    assert per_unit[site.b.pk][6]["days_realised"] == Decimal("17.79")  # 31 days of July × 210/366

@@ -296,31 +296,149 @@ def activity(units: UnitSet, start: date, end: date) -> dict:
     return out
 
 
-def monthly(units: UnitSet, start: date, end: date) -> list[dict]:
-    """Month by month over the period: occupancy, active caseload, waiting list at the month's end,
-    admissions and exits (for the trend charts)."""
-    rows = []
+def _months(start: date, end: date) -> list[tuple[int, str, date, date, date, int]]:
+    """The months of the period: index, label, first day, day after the last, open-stay end, days in
+    the month's year (each month lies in one year, so one weight per unit)."""
+    as_of = today()
+    out = []
     month = date(start.year, start.month, 1)
+    k = 0
     while month <= end:
         nxt = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
         a, b = max(month, start), min(nxt - timedelta(days=1), end)
-        figures = days(units, a, b)
-        figures.update(stays(units, a, b))
-        theoretical = figures["days_theoretical"]
+        open_excl = min(b, as_of) + timedelta(days=1) if as_of >= a else a
+        diy = (date(month.year + 1, 1, 1) - date(month.year, 1, 1)).days
+        out.append((k, month.strftime("%Y-%m"), a, b + timedelta(days=1), open_excl, diy))
+        month = nxt
+        k += 1
+    return out
+
+
+def _months_cte(months) -> tuple[str, tuple]:
+    """A common table expression m(k, a, b_excl, open_excl, diy) listing the months: one set-based
+    query then answers for every month at once (PostgreSQL and SQLite alike)."""
+    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(months))
+    if connection.vendor == "postgresql":
+        rows = ", ".join(["(%s::int, %s::date, %s::date, %s::date, %s::int)"] * len(months))
+    params = []
+    for k, _, a, b_excl, open_excl, diy in months:
+        params += [k, _q(a), _q(b_excl), _q(open_excl), diy]
+    return f"WITH m(k, a, b_excl, open_excl, diy) AS (VALUES {rows})", tuple(params)
+
+
+def _monthly_sql(units: UnitSet, months, *, group_unit: bool, caseload: bool = True) -> dict:
+    """Per month (and per unit when asked): theoretical and realised days (weighted), file active,
+    admissions, exits — two grouped queries whatever the number of months."""
+    d = _Dialect()
+    cte, cte_params = _months_cte(months)
+    key = "m.k, u.id" if group_unit else "m.k"
+    weight = "(CASE WHEN u.opening_days < 365 THEN u.opening_days * 1.0 / m.diy ELSE 1.0 END)"
+    out: dict = {}
+
+    def slot(row):
+        return out.setdefault(tuple(row[: 2 if group_unit else 1]), empty_unit_figures())
+
+    cap_lo = f"{d.greatest}(c.valid_from, m.a, u.opened_on)"
+    cap_hi = f"{d.least}(COALESCE(c.valid_to, m.b_excl), m.b_excl, COALESCE(u.closed_on, m.b_excl))"
+    for r in _all(
+        f"""{cte}
+        SELECT {key}, SUM(c.capacity * {d.greatest}({d.days(cap_lo, cap_hi)}, 0) * {weight})
+        FROM (
+            SELECT unit_id, capacity, valid_from,
+                   LEAD(valid_from) OVER (PARTITION BY unit_id ORDER BY valid_from) AS valid_to
+            FROM directory_unitcapacity WHERE unit_id IN ({units.sql})
+        ) c JOIN directory_unit u ON u.id = c.unit_id JOIN m ON c.valid_from < m.b_excl
+        GROUP BY {key}""",
+        (*cte_params, *units.params),
+    ):
+        slot(r)["days_theoretical"] += Decimal(str(r[-1] or 0))
+    end = f"COALESCE(CASE WHEN s.end_date = s.start_date THEN {d.plus_one('s.start_date')} ELSE s.end_date END, m.open_excl)"
+    stay_days = (
+        f"{d.greatest}({d.days(f'{d.greatest}(s.start_date, m.a)', f'{d.least}({end}, m.b_excl)')}, 0)"
+    )
+    first, last_excl = months[0][2], months[-1][3]
+    # file active needs a distinct count (a sort); the per-unit occupancy trend does without it
+    distinct = f"COUNT(DISTINCT CASE WHEN {stay_days} > 0 THEN s.person_id END)" if caseload else "0"
+    # the stays of the whole period are selected once, then spread over its months
+    for r in _all(
+        f"""{cte}
+        SELECT {key}, SUM({stay_days} * {weight}),
+               SUM(CASE WHEN s.start_date >= m.a AND s.start_date < m.b_excl THEN 1 ELSE 0 END),
+               SUM(CASE WHEN s.end_date >= m.a AND s.end_date < m.b_excl THEN 1 ELSE 0 END),
+               {distinct}
+        FROM (SELECT id, person_id, unit_id, start_date, end_date FROM pathways_stay
+              WHERE unit_id IN ({units.sql}) AND start_date < %s AND (end_date IS NULL OR end_date >= %s)) s
+        JOIN directory_unit u ON u.id = s.unit_id
+        JOIN m ON s.start_date < m.b_excl AND (s.end_date IS NULL OR s.end_date >= m.a)
+        GROUP BY {key}""",
+        (*cte_params, *units.params, _q(last_excl), _q(first)),
+    ):
+        figures = slot(r[:-4])
+        figures["days_realised"] += Decimal(str(r[-4] or 0))
+        figures["admissions"] = int(r[-3] or 0)
+        figures["exits"] = int(r[-2] or 0)
+        figures["active_caseload"] = r[-1] or 0
+    for figures in out.values():
+        figures["days_theoretical"] = _dec(figures["days_theoretical"])
+        figures["days_realised"] = _dec(figures["days_realised"])
+        t = figures["days_theoretical"]
+        figures["occupancy_rate"] = (
+            (figures["days_realised"] / t).quantize(FOUR, rounding=ROUND_HALF_UP) if t else Decimal("0.0000")
+        )
+    return out
+
+
+def _waiting_by_month(units: UnitSet, months) -> dict[int, int]:
+    """The waiting list at the end of each month, in one query."""
+    cte, cte_params = _months_cte(months)
+    rows = _all(
+        f"""{cte}
+        SELECT m.k, COUNT(DISTINCT r.id) FROM m
+        JOIN admissions_decision dc ON dc.decided_on < m.b_excl
+        JOIN admissions_referral r ON r.id = dc.referral_id
+        LEFT JOIN pathways_stay s ON s.id = r.stay_id
+        WHERE dc.unit_id IN ({units.sql}) AND dc.decision IN ('accepted', 'waiting_list')
+          AND NOT (r.status = 'admitted' AND (s.id IS NULL OR s.start_date < m.b_excl))
+          AND NOT (r.status IN ('refused', 'withdrawn') AND COALESCE(r.closed_on, dc.decided_on) < m.b_excl)
+        GROUP BY m.k""",
+        (*cte_params, *units.params),
+    )
+    return {k: n for k, n in rows}
+
+
+def monthly(units: UnitSet, start: date, end: date) -> list[dict]:
+    """Month by month over the period: occupancy, active caseload, waiting list at the month's end,
+    admissions and exits (for the trend charts) — a handful of grouped queries for all the months."""
+    months = _months(start, end)
+    figures = _monthly_sql(units, months, group_unit=False)
+    waiting = _waiting_by_month(units, months)
+    rows = []
+    for k, label, *_ in months:
+        f = figures.get((k,)) or empty_unit_figures()
         rows.append(
             {
-                "month": month.strftime("%Y-%m"),
-                "occupancy_rate": (figures["days_realised"] / theoretical).quantize(FOUR)
-                if theoretical
-                else Decimal(0),
-                "active_caseload": figures["active_caseload"],
-                "admissions": figures["admissions"],
-                "exits": figures["exits"],
-                "waiting_list_size": referrals(units, a, b)["waiting_list_size"],
+                "month": label,
+                "occupancy_rate": f["occupancy_rate"],
+                "active_caseload": f["active_caseload"],
+                "admissions": f["admissions"],
+                "exits": f["exits"],
+                "waiting_list_size": waiting.get(k, 0),
             }
         )
-        month = nxt
     return rows
+
+
+def monthly_by_unit(
+    units: UnitSet, start: date, end: date, *, caseload: bool = False
+) -> dict[int, list[dict]]:
+    """Month by month for every unit of the scope: days, occupancy, admissions, exits (and the file
+    active when asked: it costs a distinct count)."""
+    months = _months(start, end)
+    figures = _monthly_sql(units, months, group_unit=True, caseload=caseload)
+    out: dict[int, list[dict]] = {}
+    for (k, unit_id), f in sorted(figures.items()):
+        out.setdefault(unit_id, []).append({"month": months[k][1], **f})
+    return out
 
 
 def empty_unit_figures() -> dict:
