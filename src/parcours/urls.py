@@ -1,3 +1,5 @@
+import os
+
 from django.contrib import admin
 from django.urls import include, path
 
@@ -17,3 +19,6 @@ urlpatterns = [
     path("", include("parcours.steering.urls")),
     path("", core_views.home, name="home"),
 ]
+
+if os.environ.get("PARCOURS_BENCH") == "1":  # the load benchmark's reference view, never in production
+    urlpatterns.insert(0, path("bench/pk/<int:person_id>", core_views.bench_primary_key))

@@ -22,3 +22,14 @@ def home(request):
     from parcours.access.scoping import is_partner_only
 
     return redirect("admissions:board" if is_partner_only(request.user) else "directory:offer")
+
+
+def bench_primary_key(request, person_id: int):
+    """The reference of the load benchmark (only mounted with PARCOURS_BENCH=1): a bare view doing one
+    primary-key lookup on the same stack (middleware, database), with no scoping nor audit."""
+    from parcours.people.models import Person
+
+    person = Person.objects.filter(pk=person_id).values("id", "first_name", "last_name", "birth_date").first()
+    if person is None:
+        return JsonResponse({"detail": "not found"}, status=404)
+    return JsonResponse(person)

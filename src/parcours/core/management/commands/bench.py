@@ -51,6 +51,19 @@ def table(rows: list[dict]) -> str:
         if "error" in r:
             lines.append(f"| {r['figure']} | {r['data']} | — | — | — | error: {r['error']} |")
             continue
+        if "text" in r:
+            notes = [
+                f"ratio {r['ratio_value']}" if "ratio_value" in r else "",
+                "met" if r.get("met") else "missed",
+            ]
+            if r.get("errors") is not None:
+                notes.append(f"{r['errors']} errors")
+            lines.append(
+                f"| {r['figure']} | {r['data']} | {r['text']} | — | {r['target_text']} | "
+                + "; ".join(n for n in notes if n)
+                + " |"
+            )
+            continue
         unit = "s" if r.get("seconds") else "ms"
         value = r["value_ms"] / 1000 if unit == "s" else r["value_ms"]
         low = r["min_ms"] / 1000 if unit == "s" else r["min_ms"]

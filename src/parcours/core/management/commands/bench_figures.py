@@ -276,3 +276,129 @@ def dashboard_page(repeat):
 
 DEPARTMENT = [indicators_group, trend_every_unit, dashboard_page]
 NATIONAL = [indicators_organisation, indicators_nation, name_search, person_record]
+
+
+def _wrk(url: str, token: str | None, seconds: int = 10) -> dict:
+    import re
+    import subprocess
+
+    command = ["wrk", "-t2", "-c8", f"-d{seconds}s", url]
+    if token:
+        command[1:1] = ["-H", f"Authorization: Bearer {token}"]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"wrk: {done.stderr.strip() or done.stdout.strip()}")
+    out = done.stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    failed = int(non2xx.group(1)) if non2xx else 0
+    if errors:
+        failed += sum(int(x) for x in errors.groups())
+    return {"rps": rps, "errors": failed}
+
+
+def load_test(repeat):
+    """GET /persons/{id} under wrk against gunicorn with 4 workers, compared with a bare view doing one
+    primary-key lookup on the same stack; then the memory of the workers."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+    import urllib.request
+
+    from parcours.access.services import issue_token
+    from parcours.people.models import Person
+
+    if shutil.which("wrk") is None:
+        return [
+            {
+                "figure": "GET /persons/{id} throughput",
+                "data": "national",
+                "error": "wrk absent (apt install wrk)",
+            }
+        ]
+    user = superuser()
+    token = issue_token(user)
+    person = Person.objects.order_by("id")[Person.objects.count() // 2]
+    port = 8765
+    env = dict(os.environ, PARCOURS_BENCH="1", DEBUG="0", ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "parcours.wsgi:application",
+            "-w",
+            "4",
+            "-b",
+            f"127.0.0.1:{port}",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(os.path.join(tempfile.gettempdir(), "parcours-bench-gunicorn.log"), "w"),  # noqa: SIM115
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        _wrk(f"http://127.0.0.1:{port}/api/v1/persons/{person.pk}", token, 3)  # warm-up
+        ours = _wrk(f"http://127.0.0.1:{port}/api/v1/persons/{person.pk}", token)
+        bare = _wrk(f"http://127.0.0.1:{port}/bench/pk/{person.pk}", None)
+        rss = subprocess.run(
+            ["ps", "-o", "rss=", "--ppid", str(server.pid)], capture_output=True, text=True
+        ).stdout
+        worst = max((int(x) for x in rss.split()), default=0) / 1024
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    ratio = ours["rps"] / bare["rps"] if bare["rps"] else 0
+    return [
+        {
+            "figure": "GET /persons/{id} throughput, 4 gunicorn workers (wrk)",
+            "data": "national",
+            "text": f"{ours['rps']:.0f} req/s vs bare {bare['rps']:.0f} req/s",
+            "ratio_value": round(ratio, 3),
+            "target_text": "≥ 40 % of the bare view, 0 errors",
+            "met": ratio >= 0.4 and ours["errors"] == 0,
+            "errors": ours["errors"],
+        },
+        {
+            "figure": "memory of one app worker after the load test",
+            "data": "national",
+            "text": f"{worst:.0f} MB RSS",
+            "target_text": "≤ 250 MB",
+            "met": worst <= 250,
+        },
+    ]
+
+
+def matches_one_referral(repeat):
+    """Matches for one referral among all units (a referral created for the run, then removed)."""
+    from django.db import transaction
+
+    from parcours.admissions import selectors as intake
+    from parcours.admissions.models import Referral
+    from parcours.pathways.models import Stay
+
+    user = superuser()
+    stay = Stay.objects.filter(end_date__isnull=True, unit__public="child_protection").order_by("id").first()
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            person_id=stay.person_id,
+            modality=stay.unit.modality,
+            public=stay.unit.public,
+            wished_date=today(),
+            reason="benchmark",
+            received_on=today(),
+        )
+        times = measure(lambda: intake.matches(user, referral.pk, today()), repeat)
+        transaction.set_rollback(True)
+    return [row("matches for one referral among all units", "national", times, 50)]
+
+
+NATIONAL += [matches_one_referral, load_test]
