@@ -11,7 +11,7 @@ from parcours.admissions.services import candidate_units, referral_for
 from parcours.core.dates import age_at, today
 from parcours.directory.models import Unit
 from parcours.pathways.models import Stay
-from parcours.pathways.selectors import occupying_q, vacancy_on
+from parcours.pathways.selectors import occupying_q
 from parcours.people.models import Relationship
 
 
@@ -83,11 +83,15 @@ def matches(
     results = []
     if within is not None:
         units = units.filter(pk__in=within)
+    if vacancies is None:
+        from parcours.pathways.selectors import vacancies_on
+
+        computed = vacancies_on(units, day, exclude_referral=referral.pk)
     for unit in units:
         if vacancies is not None:
             vacancy = {"vacant": vacancies.get(unit.pk, 0)}
         else:
-            vacancy = vacancy_on(unit, day, exclude_referral=referral.pk)
+            vacancy = computed.get(unit.pk, {"vacant": 0})
         if vacancy["vacant"] < 1 or unit.pk in current:
             continue
         score, reasons = 0.0, []
@@ -175,7 +179,12 @@ def allocation(user, scope: str, on: date) -> dict:
         raise NotFound("Organisation introuvable.")
     orgs = _with_group_members({org.pk})
     units = list(scoping.units_visible_to(user).filter(establishment__organisation_id__in=orgs))
-    vacancies = {u.pk: vacancy_on(u, on)["vacant"] for u in units}
+    from parcours.pathways.selectors import vacancies_on
+
+    vacancies = {
+        pk: v["vacant"]
+        for pk, v in vacancies_on(Unit.objects.filter(pk__in=[u.pk for u in units]), on).items()
+    }
     slots = [unit_id for unit_id, n in sorted(vacancies.items()) for _ in range(max(0, n))]
     waiting = list(
         referrals(user).filter(status__in=OPEN_FOR_ALLOCATION).order_by("-emergency", "received_on", "id")
