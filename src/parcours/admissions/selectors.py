@@ -42,6 +42,28 @@ def distance_km(a, b) -> float | None:
     return 6371.0 * 2 * math.asin(math.sqrt(h))
 
 
+NEAR_KM = 150
+LARGE_SEARCH = 300  # a group's or a département's units are all scored; a national search starts near home
+
+
+def _near_first(units, person, known: set):
+    """For a search among hundreds of units (a national view): the units within about NEAR_KM of the
+    person's home (a bounding box on the communes' positions) and those the child or the siblings
+    know; all the units when none of them is near or the home is unknown. Keeps the search fast and
+    the proposals close to the family."""
+    commune = person.commune
+    if commune is None or commune.latitude is None or commune.longitude is None:
+        return units
+    dlat = NEAR_KM / 111.0
+    dlon = NEAR_KM / (111.0 * max(0.2, math.cos(math.radians(commune.latitude))))
+    box = Q(
+        establishment__commune__latitude__range=(commune.latitude - dlat, commune.latitude + dlat),
+        establishment__commune__longitude__range=(commune.longitude - dlon, commune.longitude + dlon),
+    )
+    near = units.filter(box | Q(pk__in=[pk for pk in known if pk]))
+    return near if near.exists() else units
+
+
 def matches(
     user,
     referral_id: int,
@@ -83,10 +105,14 @@ def matches(
     results = []
     if within is not None:
         units = units.filter(pk__in=within)
+    elif units.count() > LARGE_SEARCH:
+        units = _near_first(units, person, previous | sibling_units | sibling_referred)
     if vacancies is None:
         from parcours.pathways.selectors import vacancies_on
 
         computed = vacancies_on(units, day, exclude_referral=referral.pk)
+        # only the units with a vacant place are loaded and scored
+        units = units.filter(pk__in=[pk for pk, v in computed.items() if v["vacant"] >= 1])
     for unit in units:
         if vacancies is not None:
             vacancy = {"vacant": vacancies.get(unit.pk, 0)}
