@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "parcours.plans",
     "parcours.assessments",
     "parcours.steering",
+    "parcours.steering.meetings",
+    "parcours.steering.quality",
     "parcours.api",
     "django_tasks",
     "django_tasks_db",

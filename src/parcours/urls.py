@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("parcours.plans.urls")),
     path("", include("parcours.assessments.urls")),
     path("", include("parcours.steering.urls")),
+    path("", include("parcours.steering.meetings.urls")),
+    path("", include("parcours.steering.quality.urls")),
     path("", core_views.home, name="home"),
 ]
 

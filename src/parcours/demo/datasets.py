@@ -315,6 +315,7 @@ def build_demo(gen: Generator) -> None:
     demo_referrals(gen)
     demo_plans(gen)
     demo_grids(gen, gcsms)
+    demo_steering(gen, aveyron=aveyron, horizons=horizons, millau=millau, sessad=sessad_w)
 
 
 def partners(gen: Generator, orgs: dict[str, int]) -> None:
@@ -533,15 +534,25 @@ def reset() -> None:
             cursor.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
             cursor.execute('DELETE FROM "access_user"')
         return
-    from parcours.assessments.models import Assessment, Grid
-    from parcours.plans.models import Plan
+    from django.apps import apps
 
     with transaction.atomic():
-        Assessment.objects.all().delete()
-        Grid.objects.update(previous=None)
-        Grid.objects.all().delete()
-        Plan.objects.update(previous=None)
-        Plan.objects.all().delete()  # objectives, actions, evaluations and reminders with them
+        # the apps built on the dossier first (plans, grids, steering, task results), table by table:
+        # their foreign keys are checked at commit, when every referencing row is gone
+        upper = {
+            "plans",
+            "assessments",
+            "steering",
+            "incidents",
+            "meetings",
+            "quality",
+            "cpom",
+            "django_tasks_db",
+        }
+        with connection.cursor() as cursor:
+            for model in apps.get_models(include_auto_created=True):
+                if model._meta.app_label in upper and not model._meta.proxy:
+                    cursor.execute(f'DELETE FROM "{model._meta.db_table}"')
         for model in (
             Notification,
             SharedDocument,
@@ -850,3 +861,23 @@ def demo_grids(gen: Generator, organisation_id: int) -> None:
     from parcours.directory.models import Organisation
 
     create(Organisation.objects.get(pk=organisation_id), gen.users["admin"])
+
+
+def demo_steering(gen: Generator, *, aveyron: int, horizons: int, millau: int, sessad: int) -> None:
+    """Meetings (the SESSAD's practice-analysis request and its sessions, the CPOM's ethics committee,
+    trainings), the quality self-assessment of the Millau site, and the rest of the steering seeds,
+    entered through the services by a system account that cannot log in."""
+    from parcours.access.models import User
+    from parcours.steering.meetings.demo import demo_meetings
+    from parcours.steering.quality.demo import demo_quality
+
+    system = User.objects.filter(username="systeme.demo").first()
+    if system is None:
+        system = User.objects.create_superuser(
+            "systeme.demo", password=None, first_name="Données", last_name="de démonstration"
+        )
+        system.is_active = False
+        system.save(update_fields=["is_active"])
+    users = dict(gen.users, admin=system)
+    demo_meetings({"sessad93": horizons, "aveyron": aveyron}, {"millau": millau, "sessad93": sessad}, users)
+    demo_quality(millau, system)
