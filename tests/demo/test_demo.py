@@ -99,7 +99,9 @@ def test_small_department_scale(db):
     stays = Stay.objects.count()
     assert 600 <= stays <= 2400
     group = Organisation.objects.get(kind="group")  # the département's GCSMS groups its associations
-    assert set(Organisation.objects.filter(kind="association").values_list("member_of", flat=True)) == {group.pk}
+    assert set(Organisation.objects.filter(kind="association").values_list("member_of", flat=True)) == {
+        group.pk
+    }
     assert Person.objects.count() < stays
     unit = Unit.objects.order_by("id").first()
     for day in set(Stay.objects.filter(unit=unit).values_list("start_date", flat=True)):
@@ -121,6 +123,9 @@ def test_demo_has_plans_in_every_state_and_grids(demo):
     assert Plan.objects.filter(status="signed", next_review_date__lt=day, amendment__isnull=True).exists()
     assert Plan.objects.filter(previous__isnull=False, status="draft").exists()  # amendment in progress
     assert Evaluation.objects.filter(results__isnull=False).exists()
+    # the walkthrough's child: placed in Millau, his projet personnalisé in preparation with his words
+    joel = Plan.objects.get(person__last_name="Dupont-Martin", kind="personalised_plan")
+    assert joel.stay is not None and joel.stay.end_date is None and "collège" in joel.person_expression
     assert set(Grid.objects.filter(status="published").values_list("name", flat=True)) >= {
         "Évaluation multidimensionnelle à l'admission",
         "Entretien d'orientation RSA",

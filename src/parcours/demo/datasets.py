@@ -387,16 +387,19 @@ def signature_child(gen: Generator, millau_est: int) -> None:
     from parcours.directory.models import Unit
     from parcours.pathways.selectors import vacancy_on
 
-    start = gen.today - timedelta(days=120)
     chosen = None
-    for unit in Unit.objects.filter(establishment_id=millau_est, age_min__lte=12, age_max__gt=14).order_by(
-        "id"
-    ):
-        days = {start} | set(
-            Stay.objects.filter(unit=unit, start_date__gt=start).values_list("start_date", flat=True)
-        )
-        if all(vacancy_on(unit, day)["vacant"] >= 1 for day in days):
-            chosen = unit
+    for back in (120, 90, 60, 45, 30, 21, 14, 7, 1):  # the longest stay for which a place stayed free
+        start = gen.today - timedelta(days=back)
+        for unit in Unit.objects.filter(
+            establishment_id=millau_est, age_min__lte=14, age_max__gt=14
+        ).order_by("id"):
+            days = {start} | set(
+                Stay.objects.filter(unit=unit, start_date__gt=start).values_list("start_date", flat=True)
+            )
+            if all(vacancy_on(unit, day)["vacant"] >= 1 for day in days):
+                chosen = unit
+                break
+        if chosen is not None:
             break
     person = Person.objects.create(
         first_name="Joël",
