@@ -141,7 +141,9 @@ class Command(BaseCommand):
         run_now = {SCALES[s] for s in scales.split(",") if s.strip() in SCALES}
         latest = folder / "latest.json"
         if latest.exists():  # keep the other data set's figures from the previous run in the summary
-            kept = [r for r in json.loads(latest.read_text()).get("results", []) if r.get("data") not in run_now]
+            kept = [
+                r for r in json.loads(latest.read_text()).get("results", []) if r.get("data") not in run_now
+            ]
             results = kept + results
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
         payload = json.dumps({"at": stamp, "cpus": os.cpu_count(), "results": results}, indent=2, default=str)
