@@ -17,8 +17,10 @@ urlpatterns = [
     path("", include("parcours.plans.urls")),
     path("", include("parcours.assessments.urls")),
     path("", include("parcours.steering.urls")),
+    path("", include("parcours.steering.incidents.urls")),
     path("", include("parcours.steering.meetings.urls")),
     path("", include("parcours.steering.quality.urls")),
+    path("", include("parcours.steering.cpom.urls")),
     path("", core_views.home, name="home"),
 ]
 

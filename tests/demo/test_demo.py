@@ -130,3 +130,17 @@ def test_demo_has_plans_in_every_state_and_grids(demo):
         "Évaluation multidimensionnelle à l'admission",
         "Entretien d'orientation RSA",
     }
+
+
+def test_demo_has_the_steering_seeds(demo):
+    from parcours.steering.cpom.models import Cpom, CpomAction, StrategicObjective
+    from parcours.steering.incidents.models import Incident
+    from parcours.steering.meetings.models import Meeting, PracticeAnalysisRequest
+    from parcours.steering.quality.models import SelfAssessment
+
+    cpom = Cpom.objects.get()
+    assert StrategicObjective.objects.filter(cpom=cpom).count() == 4
+    assert CpomAction.objects.filter(objective__cpom=cpom).count() == 9
+    assert Incident.objects.filter(serious=True, reported_on__isnull=False).exists()
+    assert Meeting.objects.filter(kind="ethics_committee").exists()
+    assert PracticeAnalysisRequest.objects.exists() and SelfAssessment.objects.exists()

@@ -83,6 +83,8 @@ from parcours.pathways.api import router as pathways_router  # noqa: E402
 from parcours.people.api import router as people_router  # noqa: E402
 from parcours.plans.api import router as plans_router  # noqa: E402
 from parcours.steering.api import router as steering_router  # noqa: E402
+from parcours.steering.cpom.api import router as cpom_router  # noqa: E402
+from parcours.steering.incidents.api import router as incidents_router  # noqa: E402
 from parcours.steering.meetings.api import router as meetings_router  # noqa: E402
 from parcours.steering.quality.api import router as quality_router  # noqa: E402
 
@@ -94,5 +96,7 @@ api.add_router("", admissions_router)
 api.add_router("", plans_router)
 api.add_router("", assessments_router)
 api.add_router("", steering_router)
+api.add_router("", incidents_router)
 api.add_router("", meetings_router)
 api.add_router("", quality_router)
+api.add_router("", cpom_router)

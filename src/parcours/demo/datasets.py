@@ -868,9 +868,13 @@ def demo_grids(gen: Generator, organisation_id: int) -> None:
 
 def demo_steering(gen: Generator, *, aveyron: int, horizons: int, millau: int, sessad: int) -> None:
     """Meetings (the SESSAD's practice-analysis request and its sessions, the CPOM's ethics committee,
-    trainings), the quality self-assessment of the Millau site, and the rest of the steering seeds,
-    entered through the services by a system account that cannot log in."""
+    trainings), the quality self-assessment of the Millau site, adverse events, and the whole CPOM of
+    the seed, entered through the services by a system account that cannot log in."""
     from parcours.access.models import User
+    from parcours.directory.models import Establishment, Organisation
+    from parcours.steering.cpom.demo import demo_cpom
+    from parcours.steering.cpom.models import Cpom
+    from parcours.steering.incidents.demo import demo_incidents
     from parcours.steering.meetings.demo import demo_meetings
     from parcours.steering.quality.demo import demo_quality
 
@@ -884,3 +888,11 @@ def demo_steering(gen: Generator, *, aveyron: int, horizons: int, millau: int, s
     users = dict(gen.users, admin=system)
     demo_meetings({"sessad93": horizons, "aveyron": aveyron}, {"millau": millau, "sessad93": sessad}, users)
     demo_quality(millau, system)
+    demo_incidents([millau, sessad], users)
+    if not Cpom.objects.exists():
+        demo_cpom(
+            Organisation.objects.get(pk=aveyron),
+            [Establishment.objects.get(pk=millau)],
+            f"establishment:{millau}",
+            system,
+        )
