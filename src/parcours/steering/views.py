@@ -15,28 +15,29 @@ from parcours.core.viewtools import service_errors
 from parcours.steering import selectors
 from parcours.steering.api import drill_row
 
+# figure, label, what it drills into: a drill-down figure, or a page of the steering registers
 FIGURES = [
     ("days_theoretical", "Journées théoriques", None),
-    ("days_realised", "Journées réalisées", None),
-    ("occupancy_rate", "Taux d'occupation", None),
+    ("days_realised", "Journées réalisées", "active_caseload"),
+    ("occupancy_rate", "Taux d'occupation", "active_caseload"),
     ("active_caseload", "File active", "active_caseload"),
     ("admissions", "Admissions", "admissions"),
     ("exits", "Sorties", "exits"),
-    ("average_length_of_stay", "Durée moyenne de séjour (jours)", None),
+    ("average_length_of_stay", "Durée moyenne de séjour (jours)", "exits"),
     ("waiting_list_size", "Liste d'attente (fin de période)", "waiting_list_size"),
-    ("average_waiting_days", "Délai décision → admission (jours)", None),
-    ("average_days_referral_to_admission", "Délai orientation → admission (jours)", None),
+    ("average_waiting_days", "Délai décision → admission (jours)", "admissions"),
+    ("average_days_referral_to_admission", "Délai orientation → admission (jours)", "admissions"),
     ("referrals_received", "Orientations reçues", "referrals_received"),
     ("emergency_requests", "Demandes en urgence", "emergency_requests"),
     ("emergency_admissions", "Admissions en urgence", "emergency_admissions"),
-    ("ruptures", "Ruptures de parcours", None),
-    ("plans_up_to_date_share", "Personnes au projet à jour", None),
-    ("overdue_plans", "Échéances de projets dépassées", None),
-    ("incidents", "Événements indésirables", None),
-    ("serious_incidents", "dont graves (EIG)", None),
-    ("meetings", "Réunions", None),
-    ("ethics_committee_meetings", "Comités d'éthique", None),
-    ("practice_analysis_sessions", "Séances d'analyse des pratiques", None),
+    ("ruptures", "Ruptures de parcours", "exits"),
+    ("plans_up_to_date_share", "Personnes au projet à jour", "page:plans:dashboard"),
+    ("overdue_plans", "Échéances de projets dépassées", "page:plans:dashboard"),
+    ("incidents", "Événements indésirables", "page:incidents:register"),
+    ("serious_incidents", "dont graves (EIG)", "page:incidents:register"),
+    ("meetings", "Réunions", "page:meetings:list"),
+    ("ethics_committee_meetings", "Comités d'éthique", "page:meetings:list"),
+    ("practice_analysis_sessions", "Séances d'analyse des pratiques", "page:meetings:list"),
 ]
 
 
@@ -59,6 +60,21 @@ def _scopes(user):
     return out
 
 
+def _drill_url(drill: str | None, scope: str, start: date, end: date) -> str | None:
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+
+    if drill is None:
+        return None
+    if drill.startswith("page:"):
+        return reverse(drill[5:])
+    query = urlencode(
+        {"perimetre": scope, "indicateur": drill, "du": start.isoformat(), "au": end.isoformat()}
+    )
+    return reverse("steering:drilldown") + "?" + query
+
+
 @login_required
 @service_errors
 def dashboard(request):
@@ -76,7 +92,7 @@ def dashboard(request):
         context.update(
             figures=figures,
             cards=[
-                (key, label, figures.get(key), drill)
+                (key, label, figures.get(key), _drill_url(drill, scope, start, end))
                 for key, label, drill in FIGURES
                 if figures.get(key) is not None
             ],
