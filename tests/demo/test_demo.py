@@ -31,6 +31,8 @@ def demo(db):
 
 
 def test_demo_models_the_seeds_and_prints_logins(demo):
+    check_plans_in_every_state_and_grids()  # one demo build for all the seeds' checks
+    check_steering_seeds()
     for username, *_ in DEMO_USERS:
         assert username in demo
     assert DEMO_PASSWORD in demo
@@ -108,7 +110,7 @@ def test_small_department_scale(db):
         assert Stay.objects.filter(occupying_q(day), unit=unit).count() <= unit.capacity_on(day)
 
 
-def test_demo_has_plans_in_every_state_and_grids(demo):
+def check_plans_in_every_state_and_grids():
     from parcours.assessments.models import Grid
     from parcours.core.dates import today
     from parcours.plans.models import Evaluation, Plan
@@ -132,7 +134,7 @@ def test_demo_has_plans_in_every_state_and_grids(demo):
     }
 
 
-def test_demo_has_the_steering_seeds(demo):
+def check_steering_seeds():
     from parcours.steering.cpom.models import Cpom, CpomAction, StrategicObjective
     from parcours.steering.incidents.models import Incident
     from parcours.steering.meetings.models import Meeting, PracticeAnalysisRequest
