@@ -402,3 +402,75 @@ def matches_one_referral(repeat):
 
 
 NATIONAL += [matches_one_referral, load_test]
+
+
+def allocation_synthetic(repeat):
+    """Group allocation: 1,000 waiting referrals × 1,000 vacant places (100 units of 10 places),
+    built in a transaction that is rolled back."""
+    from django.db import transaction
+
+    from parcours.admissions import selectors as intake
+    from parcours.admissions.models import Referral
+    from parcours.directory.models import Commune, Establishment, Organisation, Unit, UnitCapacity
+    from parcours.people.models import Person
+
+    user = superuser()
+    commune = Commune.objects.filter(latitude__isnull=False).order_by("code").first()
+    with transaction.atomic():
+        group = Organisation.objects.create(name="Groupement synthétique", kind="group")
+        member = Organisation.objects.create(name="Association synthétique", kind="association")
+        member.member_of.add(group)
+        est = Establishment.objects.create(
+            organisation=member,
+            name="Établissement synthétique",
+            finess_et="990000001",
+            category="177",
+            commune=commune,
+        )
+        units = Unit.objects.bulk_create(
+            Unit(
+                establishment=est,
+                name=f"Unité {i}",
+                modality="residential",
+                public="child_protection",
+                age_min=0,
+                age_max=21,
+            )
+            for i in range(100)
+        )
+        UnitCapacity.objects.bulk_create(
+            UnitCapacity(unit=u, capacity=10, valid_from=date(2000, 1, 1)) for u in units
+        )
+        persons = Person.objects.bulk_create(
+            Person(
+                first_name=f"P{i}",
+                last_name="Synthèse",
+                birth_date=date(2012, 1, 1),
+                sex="f",
+                commune=commune,
+            )
+            for i in range(1000)
+        )
+        Referral.objects.bulk_create(
+            Referral(
+                person=p,
+                modality="residential",
+                public="child_protection",
+                wished_date=today(),
+                reason="synthétique",
+                received_on=today(),
+                organisation=group,
+                status="received",
+            )
+            for p in persons
+        )
+        times = measure(
+            lambda: intake.allocation(user, f"organisation:{group.pk}", today()),
+            max(2, repeat // 3),
+            warmup=1,
+        )
+        transaction.set_rollback(True)
+    return [row("group allocation, 1,000 referrals × 1,000 places", "synthetic", times, 2000)]
+
+
+DEPARTMENT += [allocation_synthetic]
