@@ -6,7 +6,7 @@ import pytest
 
 from parcours.admissions import selectors, services
 from parcours.directory.models import Unit, UnitCapacity
-from parcours.people.models import Person
+from parcours.people.models import Person, Relationship
 
 ON = date(2026, 12, 1)
 
@@ -46,6 +46,7 @@ def test_allocation_matches_brute_force(world, seed):
         unit.communes_served.add(world.millau) if rng.random() < 0.5 else None
         units.append(unit)
     referral_ids = []
+    people = []
     for i in range(5):
         person = Person.objects.create(
             first_name=f"E{i}",
@@ -55,6 +56,10 @@ def test_allocation_matches_brute_force(world, seed):
             home_establishment=world.e1,
             commune=world.millau if rng.random() < 0.5 else world.saint_denis,
         )
+        people.append(person)
+        if i == 1:  # two siblings referred together: the score counts it
+            Relationship.objects.create(person=person, relative=people[0], kind="sibling")
+            Relationship.objects.create(person=people[0], relative=person, kind="sibling")
         targets = rng.sample([u.pk for u in units], rng.randint(1, 3))
         referral = services.submit_referral(
             world.admin,
@@ -73,6 +78,10 @@ def test_allocation_matches_brute_force(world, seed):
         found = selectors.matches(world.admin, rid, ON, vacancies=vacancies, within=set(vacancies))
         if found:
             options[rid] = {m["unit"]: m["score"] for m in found}
+    from parcours.admissions.models import Referral
+
+    waiting = list(Referral.objects.filter(pk__in=referral_ids).order_by("id"))
+    assert selectors.batch_options(waiting, units, vacancies, ON) == options  # same scores, in bulk
     expected = brute_force(options, vacancies)
     got = (len(result["assignments"]), round(sum(a["score"] for a in result["assignments"]), 2))
     assert got == expected

@@ -64,6 +64,35 @@ def _near_first(units, person, known: set):
     return near if near.exists() else units
 
 
+def score_unit(unit, person, *, served, sibling_units, sibling_referred, previous, previous_ests, waited):
+    """The score of a unit for a person, with its reasons: distance, siblings in the unit or referred
+    together, continuity with a previous unit or establishment, territory served, waiting time."""
+    score, reasons = 0.0, []
+    km = distance_km(person.commune, unit.establishment.commune)
+    if km is not None:
+        score += max(0.0, 30.0 - km / 5)
+        reasons.append(f"à {km:.0f} km du domicile")
+    if unit.pk in sibling_units:
+        score += 25
+        reasons.append("fratrie déjà accueillie dans l'unité")
+    elif unit.pk in sibling_referred:
+        score += 10
+        reasons.append("fratrie orientée ensemble")
+    if unit.pk in previous:
+        score += 15
+        reasons.append("continuité : déjà accueilli dans l'unité")
+    elif unit.establishment_id in previous_ests:
+        score += 8
+        reasons.append("continuité : déjà accueilli dans l'établissement")
+    if person.commune_id and person.commune_id in served:
+        score += 15
+        reasons.append("commune desservie par l'unité")
+    if waited:
+        score += min(20.0, waited / 10)
+        reasons.append(f"en attente depuis {waited} jours")
+    return score, reasons
+
+
 def matches(
     user,
     referral_id: int,
@@ -120,29 +149,16 @@ def matches(
             vacancy = computed.get(unit.pk, {"vacant": 0})
         if vacancy["vacant"] < 1 or unit.pk in current:
             continue
-        score, reasons = 0.0, []
-        km = distance_km(person.commune, unit.establishment.commune)
-        if km is not None:
-            score += max(0.0, 30.0 - km / 5)
-            reasons.append(f"à {km:.0f} km du domicile")
-        if unit.pk in sibling_units:
-            score += 25
-            reasons.append("fratrie déjà accueillie dans l'unité")
-        elif unit.pk in sibling_referred:
-            score += 10
-            reasons.append("fratrie orientée ensemble")
-        if unit.pk in previous:
-            score += 15
-            reasons.append("continuité : déjà accueilli dans l'unité")
-        elif unit.establishment_id in previous_ests:
-            score += 8
-            reasons.append("continuité : déjà accueilli dans l'établissement")
-        if person.commune_id and any(c.pk == person.commune_id for c in unit.communes_served.all()):
-            score += 15
-            reasons.append("commune desservie par l'unité")
-        if waited:
-            score += min(20.0, waited / 10)
-            reasons.append(f"en attente depuis {waited} jours")
+        score, reasons = score_unit(
+            unit,
+            person,
+            served={c.pk for c in unit.communes_served.all()},
+            sibling_units=sibling_units,
+            sibling_referred=sibling_referred,
+            previous=previous,
+            previous_ests=previous_ests,
+            waited=waited,
+        )
         results.append(
             {
                 "unit": unit.pk,
@@ -215,11 +231,7 @@ def allocation(user, scope: str, on: date) -> dict:
     waiting = list(
         referrals(user).filter(status__in=OPEN_FOR_ALLOCATION).order_by("-emergency", "received_on", "id")
     )
-    options = {}
-    for referral in waiting:
-        found = matches(user, referral.pk, on, vacancies=vacancies, within=set(vacancies))
-        if found:
-            options[referral.pk] = {m["unit"]: m["score"] for m in found}
+    options = batch_options(waiting, units, vacancies, on)
     candidates = [r.pk for r in waiting if r.pk in options]
     unplaced = [r.pk for r in waiting if r.pk not in options]
     if not candidates or not slots:
@@ -246,6 +258,96 @@ def allocation(user, scope: str, on: date) -> dict:
         "assignments": sorted(assignments, key=lambda a: a["referral"]),
         "unplaced": sorted(unplaced),
     }
+
+
+def batch_options(waiting: list, units: list, vacancies: dict, on: date) -> dict[int, dict[int, float]]:
+    """The scores of every waiting referral for every unit with a vacant place that fits it (the same
+    rules and score as matches), read in a fixed number of queries whatever the number of referrals:
+    the units' data once, the persons' siblings, stays and referrals in bulk."""
+    from parcours.people.models import Person
+
+    unit_by_id = {
+        u.pk: u
+        for u in Unit.objects.filter(pk__in=[u.pk for u in units if vacancies.get(u.pk, 0) >= 1])
+        .select_related("establishment__commune")
+        .prefetch_related("communes_served")
+    }
+    served = {pk: {c.pk for c in u.communes_served.all()} for pk, u in unit_by_id.items()}
+    person_ids = {r.person_id for r in waiting}
+    persons = {p.pk: p for p in Person.objects.filter(pk__in=person_ids).select_related("commune")}
+    siblings: dict[int, set] = {}
+    for pid, rel in Relationship.objects.filter(person_id__in=person_ids, kind="sibling").values_list(
+        "person_id", "relative_id"
+    ):
+        siblings.setdefault(pid, set()).add(rel)
+    relatives = set().union(*siblings.values()) if siblings else set()
+    occupying: dict[int, set] = {}
+    for pid, unit_id in Stay.objects.filter(
+        occupying_q(on), person_id__in=person_ids | relatives
+    ).values_list("person_id", "unit_id"):
+        occupying.setdefault(pid, set()).add(unit_id)
+    referred: dict[int, set] = {}
+    for pid, unit_id in Referral.objects.filter(
+        person_id__in=relatives, status__in=["received", "under_review", "accepted", "waiting_list"]
+    ).values_list("person_id", "target_units"):
+        referred.setdefault(pid, set()).add(unit_id)
+    previous: dict[int, set] = {}
+    for pid, unit_id, est_id in Stay.objects.filter(person_id__in=person_ids, start_date__lt=on).values_list(
+        "person_id", "unit_id", "unit__establishment_id"
+    ):
+        previous.setdefault(pid, set()).add((unit_id, est_id))
+    targets: dict[int, set] = {}
+    for rid, unit_id in Referral.target_units.through.objects.filter(
+        referral_id__in=[r.pk for r in waiting]
+    ).values_list("referral_id", "unit_id"):
+        targets.setdefault(rid, set()).add(unit_id)
+    org_units: dict[int, set] = {}
+    for org_id in {r.organisation_id for r in waiting if r.organisation_id and r.pk not in targets}:
+        from parcours.access.scoping import _with_group_members
+
+        orgs = _with_group_members({org_id})
+        org_units[org_id] = {pk for pk, u in unit_by_id.items() if u.establishment.organisation_id in orgs}
+    options = {}
+    for referral in waiting:
+        person = persons[referral.person_id]
+        age = age_at(person.birth_date, on)
+        if referral.pk in targets:
+            candidates = targets[referral.pk]
+        elif referral.organisation_id:
+            candidates = org_units[referral.organisation_id]
+        else:
+            candidates = set(unit_by_id)
+        sib = siblings.get(person.pk, set())
+        sibling_units = set().union(*(occupying.get(r, set()) for r in sib)) if sib else set()
+        sibling_referred = set().union(*(referred.get(r, set()) for r in sib)) if sib else set()
+        prev = previous.get(person.pk, set())
+        waited = max(0, (today() - referral.received_on).days)
+        found = {}
+        for unit_id in candidates:
+            unit = unit_by_id.get(unit_id)
+            if (
+                unit is None
+                or unit.modality != referral.modality
+                or unit.public != referral.public
+                or not unit.age_min <= age < unit.age_max
+                or unit.sex not in ("any", person.sex)
+                or unit_id in occupying.get(person.pk, set())
+            ):
+                continue
+            score, _ = score_unit(
+                unit,
+                person,
+                served=served[unit_id],
+                sibling_units=sibling_units,
+                sibling_referred=sibling_referred,
+                previous={u for u, _ in prev},
+                previous_ests={e for _, e in prev},
+                waited=waited,
+            )
+            found[unit_id] = round(score, 2)
+        if found:
+            options[referral.pk] = found
+    return options
 
 
 def shared_offer(day: date):
