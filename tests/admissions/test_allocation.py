@@ -104,3 +104,24 @@ def test_allocation_endpoint_scope(api, world):
     assert api.partner.get("/allocation", {"scope": f"organisation:{world.assoc.pk}"}).status_code == 403
     bad = api.admin.get("/allocation", {"scope": "unit:1"})
     assert bad.status_code == 422 and bad.data["errors"][0]["field"] == "scope"
+
+
+def test_national_search_starts_near_home(world):
+    """Among hundreds of qualifying units, the units near the family (and those the child knows) come
+    first; all of them when none is near or the home is unknown."""
+    from parcours.admissions.selectors import _near_first
+
+    far = Unit.objects.create(
+        establishment=world.e2, name="Loin", modality="residential", public="child_protection", opened_on=ON
+    )
+    near = world.u1
+    units = Unit.objects.filter(pk__in=[near.pk, far.pk])
+    child = Person.objects.create(
+        first_name="N", last_name="Près", birth_date=date(2014, 1, 1), sex="m", commune=world.millau
+    )
+    assert set(_near_first(units, child, set())) == {near}
+    assert set(_near_first(units, child, {far.pk})) == {near, far}  # a unit the child or siblings know
+    child.commune = None
+    assert set(_near_first(units, child, set())) == {near, far}
+    child.commune = world.saint_denis  # near the far one only
+    assert set(_near_first(units.filter(pk=near.pk), child, set())) == {near}  # nothing near: all
