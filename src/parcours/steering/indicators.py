@@ -107,13 +107,16 @@ def _stay_days_sql(d: _Dialect) -> str:
     return f"{d.greatest}({d.days(lo, hi)}, 0)"
 
 
-def days(units: UnitSet, start: date, end: date) -> dict:
-    """days_theoretical, days_realised (both weighted for units open part of the year, 2 decimals)."""
+def days(units: UnitSet, start: date, end: date, *, with_caseload: bool = False) -> dict:
+    """days_theoretical, days_realised (both weighted for units open part of the year, 2 decimals);
+    with_caseload: for a period within one year, the file active from the same scan of the stays."""
     d = _Dialect()
     as_of = today()
     theoretical = Decimal(0)
     realised = Decimal(0)
-    for a, b, diy in _years(start, end):
+    years = list(_years(start, end))
+    caseload = None
+    for a, b, diy in years:
         b_excl = b + timedelta(days=1)
         open_excl = min(b, as_of) + timedelta(days=1) if as_of >= a else a
         cap_lo = f"{d.greatest}(c.valid_from, %s, u.opened_on)"
@@ -131,25 +134,42 @@ def days(units: UnitSet, start: date, end: date) -> dict:
             (_q(b_excl), _q(b_excl), _q(b_excl), _q(a), *units.params, _q(b)),
         )
         theoretical += Decimal(str(value or 0))
-        (value,) = _one(
+        stay_params = (_q(open_excl), _q(b_excl), _q(a))
+        together = with_caseload and len(years) == 1
+        distinct = (
+            f"COUNT(DISTINCT CASE WHEN {_stay_days_sql(d)} > 0 THEN s.person_id END)" if together else "0"
+        )
+        value, count = _one(
             f"""
-            SELECT SUM({_stay_days_sql(d)} * {_weight(diy)})
+            SELECT SUM({_stay_days_sql(d)} * {_weight(diy)}), {distinct}
             FROM pathways_stay s JOIN directory_unit u ON u.id = s.unit_id
             WHERE s.unit_id IN ({units.sql}) AND s.start_date <= %s
               AND (s.end_date IS NULL OR s.end_date >= %s)
             """,
-            (_q(open_excl), _q(b_excl), _q(a), *units.params, _q(b), _q(a)),
+            (*stay_params, *(stay_params if together else ()), *units.params, _q(b), _q(a)),
         )
         realised += Decimal(str(value or 0))
-    return {"days_theoretical": _dec(theoretical), "days_realised": _dec(realised)}
+        if together:
+            caseload = count or 0
+    out = {"days_theoretical": _dec(theoretical), "days_realised": _dec(realised)}
+    if caseload is not None:
+        out["active_caseload"] = caseload
+    return out
 
 
-def stays(units: UnitSet, start: date, end: date) -> dict:
-    """active_caseload, admissions, exits, average_length_of_stay, emergency_admissions."""
+def stays(units: UnitSet, start: date, end: date, *, caseload: int | None = None) -> dict:
+    """active_caseload (unless already counted), admissions, exits, average_length_of_stay,
+    emergency_admissions."""
     d = _Dialect()
     b_excl = end + timedelta(days=1)
     as_of = today()
     open_excl = min(end, as_of) + timedelta(days=1) if as_of >= start else start
+    if caseload is None:
+        caseload = _caseload(units, start, end, d, open_excl, b_excl)
+    return _stay_counts(units, start, end, d, caseload)
+
+
+def _caseload(units, start, end, d, open_excl, b_excl) -> int:
     (caseload,) = _one(
         f"""
         SELECT COUNT(DISTINCT s.person_id) FROM pathways_stay s
@@ -158,26 +178,34 @@ def stays(units: UnitSet, start: date, end: date) -> dict:
         """,
         (*units.params, _q(end), _q(start), _q(open_excl), _q(b_excl), _q(start)),
     )
+    return caseload or 0
+
+
+def _stay_counts(units, start, end, d, caseload) -> dict:
+    """Admissions (and those from an emergency), exits and their lengths, in one scan of the stays."""
     whole = f"{d.greatest}({d.days('s.start_date', 's.end_date')}, 1)"
-    admissions, emergency_admissions = _one(
-        f"""
-        SELECT COUNT(*), COALESCE(SUM(CASE WHEN s.emergency OR EXISTS (
-                 SELECT 1 FROM admissions_referral r WHERE r.stay_id = s.id AND r.emergency) THEN 1 ELSE 0 END), 0)
-        FROM pathways_stay s WHERE s.unit_id IN ({units.sql}) AND s.start_date BETWEEN %s AND %s
-        """,
-        (*units.params, _q(start), _q(end)),
+    entered = "s.start_date BETWEEN %s AND %s"
+    left = "s.end_date BETWEEN %s AND %s"
+    emergency = (
+        "(s.emergency OR EXISTS (SELECT 1 FROM admissions_referral r WHERE r.stay_id = s.id AND r.emergency))"
     )
-    exits, total_length = _one(
+    period = (_q(start), _q(end))
+    admissions, emergency_admissions, exits, total_length = _one(
         f"""
-        SELECT COUNT(*), SUM({whole}) FROM pathways_stay s
-        WHERE s.unit_id IN ({units.sql}) AND s.end_date BETWEEN %s AND %s
+        SELECT COALESCE(SUM(CASE WHEN {entered} THEN 1 ELSE 0 END), 0),
+               COALESCE(SUM(CASE WHEN {entered} AND {emergency} THEN 1 ELSE 0 END), 0),
+               COALESCE(SUM(CASE WHEN {left} THEN 1 ELSE 0 END), 0),
+               SUM(CASE WHEN {left} THEN {whole} ELSE 0 END)
+        FROM pathways_stay s
+        WHERE s.unit_id IN ({units.sql}) AND ({entered} OR {left})
         """,
-        (*units.params, _q(start), _q(end)),
+        (*period, *period, *period, *period, *units.params, *period, *period),
     )
+    exits = int(exits or 0)
     return {
         "active_caseload": caseload or 0,
-        "admissions": admissions or 0,
-        "exits": exits or 0,
+        "admissions": int(admissions or 0),
+        "exits": exits,
         "average_length_of_stay": _dec(Decimal(total_length) / exits) if exits else None,
         "emergency_admissions": int(emergency_admissions or 0),
     }
@@ -283,14 +311,15 @@ def ruptures(units: UnitSet, start: date, end: date) -> dict:
 
 def activity(units: UnitSet, start: date, end: date) -> dict:
     """The indicator set of API.md for a scope and a period (both ends included)."""
-    out = days(units, start, end)
+    out = days(units, start, end, with_caseload=True)
+    caseload = out.pop("active_caseload", None)
     theoretical = out["days_theoretical"]
     out["occupancy_rate"] = (
         (out["days_realised"] / theoretical).quantize(FOUR, rounding=ROUND_HALF_UP)
         if theoretical
         else Decimal(0)
     ).quantize(FOUR)
-    out.update(stays(units, start, end))
+    out.update(stays(units, start, end, caseload=caseload))
     out.update(referrals(units, start, end))
     out.update(ruptures(units, start, end))
     return out
