@@ -197,3 +197,20 @@ def test_person_plans_page_and_pdf(world):
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert client_for("educ_e2").get(f"/projets/{plan.pk}/document.pdf").status_code == 404
     assert client_for("educ_e2").get(f"/personnes/{world.child.pk}/projets/").status_code == 404
+
+
+def test_removing_a_need_that_is_not_there_is_a_404_and_changes_nothing(world):
+    plan = make_plan(world, needs=[{"domain": "health", "serafin": "", "description": "Bilan"}])
+    director = client_for("directeur")
+    assert director.post(f"/projets/{plan.pk}/besoins/3/retirer").status_code == 404
+    assert client_for("qualite").post(f"/projets/{plan.pk}/partenaires/0/retirer").status_code == 403
+    plan.refresh_from_db()
+    assert plan.needs == [{"domain": "health", "serafin": "", "description": "Bilan"}]
+    import pytest
+
+    from parcours.core.errors import Invalid
+    from parcours.plans import services
+
+    with pytest.raises(Invalid) as refused:
+        services.add_item(world.director, plan.pk, "signatories", {"x": 1})
+    assert refused.value.errors[0]["field"] == "signatories"

@@ -72,6 +72,7 @@ def due(user, before: date, *, unit: int | None = None, coordinator: int | None 
                 "deadline": deadline,
                 "overdue": deadline < day,
                 "days": (deadline - day).days,
+                "late_days": max(0, (day - deadline).days),
             }
         )
     return sorted(rows, key=lambda r: (r["deadline"], r["person"]))

@@ -343,6 +343,28 @@ def update_plan(actor, plan_id: int, **fields) -> Plan:
     return plan
 
 
+LIST_FIELDS = {"needs", "partners"}
+
+
+def add_item(actor, plan_id: int, field: str, item: dict) -> Plan:
+    """One more need or partner on a draft (validated like update_plan)."""
+    if field not in LIST_FIELDS:
+        raise Invalid({field: "Champ non modifiable."})
+    plan = plan_for(actor, plan_id, Perm.EDIT_RECORDS)
+    return update_plan(actor, plan.pk, **{field: [*getattr(plan, field), item]})
+
+
+def remove_item(actor, plan_id: int, field: str, index: int) -> Plan:
+    """Take a need or a partner out of a draft (404 for an index that is not there)."""
+    if field not in LIST_FIELDS:
+        raise Invalid({field: "Champ non modifiable."})
+    plan = plan_for(actor, plan_id, Perm.EDIT_RECORDS)
+    items = getattr(plan, field)
+    if not 0 <= index < len(items):
+        raise NotFound("Élément introuvable.")
+    return update_plan(actor, plan.pk, **{field: items[:index] + items[index + 1 :]})
+
+
 def remove_objective(actor, objective_id: int) -> Plan:
     """Take an objective (and its actions) out of a draft plan."""
     objective = Objective.objects.filter(pk=objective_id).first() if str(objective_id).isdigit() else None

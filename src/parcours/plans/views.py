@@ -3,7 +3,7 @@ PDF to sign, signature and amendment, the co-evaluation form."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -82,7 +82,8 @@ def person_plans(request, person_id):
 
 
 def _plan_context(request, plan, **extra):
-    editable = plan.status == PlanStatus.DRAFT and _can_edit(request.user, plan)
+    can_edit = _can_edit(request.user, plan)
+    editable = plan.status == PlanStatus.DRAFT and can_edit
     needs = [
         dict(
             n,
@@ -96,7 +97,7 @@ def _plan_context(request, plan, **extra):
         "plan": plan,
         "person": plan.person,
         "editable": editable,
-        "can_edit": _can_edit(request.user, plan),
+        "can_edit": can_edit,
         "needs": needs,
         "partners": list(enumerate(plan.partners)),
         "objectives": list(plan.objectives.prefetch_related("actions")),
@@ -169,46 +170,50 @@ def save_expression(request, plan_id):
     )
 
 
+LISTS = {
+    "needs": (NeedForm, "plans/_needs.html", "need_form"),
+    "partners": (PartnerForm, "plans/_partners.html", "partner_form"),
+}
+
+
+def _add_item(request, plan_id, field):
+    form_class, template, form_name = LISTS[field]
+    form = form_class(request.POST)
+    done = submit(form, lambda d: services.add_item(request.user, plan_id, field, d))
+    return _fragment(request, plan_id, template, form_name, None if done else form)
+
+
+def _remove_item(request, plan_id, field, index):
+    services.remove_item(request.user, plan_id, field, index)
+    return _fragment(request, plan_id, LISTS[field][1])
+
+
 @login_required
 @require_POST
 @service_errors
 def add_need(request, plan_id):
-    plan = services.plan_for(request.user, plan_id)
-    form = NeedForm(request.POST)
-    done = submit(form, lambda d: services.update_plan(request.user, plan.pk, needs=plan.needs + [d]))
-    return _fragment(request, plan_id, "plans/_needs.html", "need_form", None if done else form)
+    return _add_item(request, plan_id, "needs")
 
 
 @login_required
 @require_POST
 @service_errors
 def remove_need(request, plan_id, index):
-    plan = services.plan_for(request.user, plan_id)
-    if not 0 <= index < len(plan.needs):
-        raise Http404
-    services.update_plan(request.user, plan.pk, needs=plan.needs[:index] + plan.needs[index + 1 :])
-    return _fragment(request, plan_id, "plans/_needs.html")
+    return _remove_item(request, plan_id, "needs", index)
 
 
 @login_required
 @require_POST
 @service_errors
 def add_partner(request, plan_id):
-    plan = services.plan_for(request.user, plan_id)
-    form = PartnerForm(request.POST)
-    done = submit(form, lambda d: services.update_plan(request.user, plan.pk, partners=plan.partners + [d]))
-    return _fragment(request, plan_id, "plans/_partners.html", "partner_form", None if done else form)
+    return _add_item(request, plan_id, "partners")
 
 
 @login_required
 @require_POST
 @service_errors
 def remove_partner(request, plan_id, index):
-    plan = services.plan_for(request.user, plan_id)
-    if not 0 <= index < len(plan.partners):
-        raise Http404
-    services.update_plan(request.user, plan.pk, partners=plan.partners[:index] + plan.partners[index + 1 :])
-    return _fragment(request, plan_id, "plans/_partners.html")
+    return _remove_item(request, plan_id, "partners", index)
 
 
 @login_required
