@@ -26,7 +26,11 @@ class Stay(models.Model):
 
     class Meta:
         ordering = ["-start_date"]
-        indexes = [models.Index(fields=["unit", "start_date", "end_date"])]
+        indexes = [
+            models.Index(fields=["unit", "start_date", "end_date"]),
+            # stays overlapping a recent period: end_date IS NULL OR end_date >= … (indicators' edges)
+            models.Index(fields=["end_date"], name="stay_end_date"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="stay_dates",

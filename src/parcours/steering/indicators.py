@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import connection
 
 from parcours.core.dates import today
+from parcours.steering import unit_months
 
 FOUR = Decimal("0.0001")
 TWO = Decimal("0.01")
@@ -107,70 +108,114 @@ def _stay_days_sql(d: _Dialect) -> str:
     return f"{d.greatest}({d.days(lo, hi)}, 0)"
 
 
-def days(units: UnitSet, start: date, end: date, *, with_caseload: bool = False) -> dict:
-    """days_theoretical, days_realised (both weighted for units open part of the year, 2 decimals);
-    with_caseload: for a period within one year, the file active from the same scan of the stays."""
+def _theoretical(units: UnitSet, start: date, end: date, *, group_unit: bool = False) -> dict:
+    """Capacity days (weighted), from the capacity history (a small table): {None: total} or, with
+    group_unit, {unit id: days}."""
     d = _Dialect()
-    as_of = today()
-    theoretical = Decimal(0)
-    realised = Decimal(0)
-    years = list(_years(start, end))
-    caseload = None
-    for a, b, diy in years:
+    out: dict = {}
+    key = "c.unit_id" if group_unit else "NULL"
+    for a, b, diy in _years(start, end):
         b_excl = b + timedelta(days=1)
-        open_excl = min(b, as_of) + timedelta(days=1) if as_of >= a else a
         cap_lo = f"{d.greatest}(c.valid_from, %s, u.opened_on)"
         cap_hi = f"{d.least}(COALESCE(c.valid_to, %s), %s, COALESCE(u.closed_on, %s))"
-        (value,) = _one(
+        for k, value in _all(
             f"""
-            SELECT SUM(c.capacity * {d.greatest}({d.days(cap_lo, cap_hi)}, 0) * {_weight(diy)})
+            SELECT {key}, SUM(c.capacity * {d.greatest}({d.days(cap_lo, cap_hi)}, 0) * {_weight(diy)})
             FROM (
                 SELECT unit_id, capacity, valid_from,
                        LEAD(valid_from) OVER (PARTITION BY unit_id ORDER BY valid_from) AS valid_to
                 FROM directory_unitcapacity WHERE unit_id IN ({units.sql})
             ) c JOIN directory_unit u ON u.id = c.unit_id
-            WHERE c.valid_from <= %s
+            WHERE c.valid_from <= %s {"GROUP BY c.unit_id" if group_unit else ""}
             """,
             (_q(b_excl), _q(b_excl), _q(b_excl), _q(a), *units.params, _q(b)),
-        )
-        theoretical += Decimal(str(value or 0))
-        stay_params = (_q(open_excl), _q(b_excl), _q(a))
-        together = with_caseload and len(years) == 1
-        distinct = (
-            f"COUNT(DISTINCT CASE WHEN {_stay_days_sql(d)} > 0 THEN s.person_id END)" if together else "0"
-        )
-        value, count = _one(
+        ):
+            out[k] = out.get(k, Decimal(0)) + Decimal(str(value or 0))
+    return out
+
+
+def _realised_live(units: UnitSet, start: date, end: date, out: dict, *, group_unit: bool) -> None:
+    """Stay days (weighted) of [start, end] from the stays, added into out ({None or unit id: days})."""
+    d = _Dialect()
+    as_of = today()
+    key = "s.unit_id" if group_unit else "NULL"
+    for a, b, diy in _years(start, end):
+        b_excl = b + timedelta(days=1)
+        open_excl = min(b, as_of) + timedelta(days=1) if as_of >= a else a
+        for k, value in _all(
             f"""
-            SELECT SUM({_stay_days_sql(d)} * {_weight(diy)}), {distinct}
+            SELECT {key}, SUM({_stay_days_sql(d)} * {_weight(diy)})
             FROM pathways_stay s JOIN directory_unit u ON u.id = s.unit_id
             WHERE s.unit_id IN ({units.sql}) AND s.start_date <= %s
               AND (s.end_date IS NULL OR s.end_date >= %s)
+            {"GROUP BY s.unit_id" if group_unit else ""}
             """,
-            (*stay_params, *(stay_params if together else ()), *units.params, _q(b), _q(a)),
-        )
-        realised += Decimal(str(value or 0))
-        if together:
-            caseload = count or 0
-    out = {"days_theoretical": _dec(theoretical), "days_realised": _dec(realised)}
-    if caseload is not None:
-        out["active_caseload"] = caseload
+            (_q(open_excl), _q(b_excl), _q(a), *units.params, _q(b), _q(a)),
+        ):
+            out[k] = out.get(k, Decimal(0)) + Decimal(str(value or 0))
+
+
+# weight of a unit open part of the year x.year, for months of steering_unitmonth (PostgreSQL only)
+_MONTH_WEIGHT = (
+    "(CASE WHEN u.opening_days < 365 THEN u.opening_days * 1.0 / "
+    "((x.year + interval '1 year')::date - x.year::date) ELSE 1.0 END)"
+)
+
+
+def _realised(units: UnitSet, start: date, end: date, *, group_unit: bool = False) -> dict:
+    """Stay days (weighted) of the period: whole years from steering_unityear, whole months from
+    steering_unitmonth, the edges from the stays (see steering.unit_months)."""
+    split = unit_months.split(start, end)
+    out: dict = {}
+    key = "x.unit_id" if group_unit else "NULL"
+    ranges = [("steering_unityear", "year", *split.years)] if split.years else []
+    ranges += [("steering_unitmonth", "month", a, b) for a, b in split.months]
+    for table, column, first, last in ranges:
+        for k, value in _all(
+            f"""
+            SELECT {key}, SUM(x.days * {_MONTH_WEIGHT})
+            FROM (SELECT t.unit_id, date_trunc('year', t.{column}::timestamp) AS year, SUM(t.stay_days) AS days
+                  FROM {table} t
+                  WHERE t.{column} BETWEEN %s AND %s AND t.unit_id IN ({units.sql})
+                  GROUP BY t.unit_id, year) x
+            JOIN directory_unit u ON u.id = x.unit_id
+            {"GROUP BY x.unit_id" if group_unit else ""}
+            """,
+            (first, last, *units.params),
+        ):
+            out[k] = out.get(k, Decimal(0)) + Decimal(str(value or 0))
+    for a, b in split.live:
+        _realised_live(units, a, b, out, group_unit=group_unit)
+    return out
+
+
+def days(units: UnitSet, start: date, end: date, *, with_caseload: bool = False) -> dict:
+    """days_theoretical, days_realised (both weighted for units open part of the year, 2 decimals);
+    with_caseload: the file active too."""
+    out = {
+        "days_theoretical": _dec(_theoretical(units, start, end).get(None)),
+        "days_realised": _dec(_realised(units, start, end).get(None)),
+    }
+    if with_caseload:
+        out["active_caseload"] = file_active(units, start, end)
     return out
 
 
 def stays(units: UnitSet, start: date, end: date, *, caseload: int | None = None) -> dict:
     """active_caseload (unless already counted), admissions, exits, average_length_of_stay,
     emergency_admissions."""
+    if caseload is None:
+        caseload = file_active(units, start, end)
+    return _stay_counts(units, start, end, _Dialect(), caseload)
+
+
+def file_active(units: UnitSet, start: date, end: date) -> int:
+    """The file active: distinct persons with at least one day in a unit of the scope."""
     d = _Dialect()
     b_excl = end + timedelta(days=1)
     as_of = today()
     open_excl = min(end, as_of) + timedelta(days=1) if as_of >= start else start
-    if caseload is None:
-        caseload = _caseload(units, start, end, d, open_excl, b_excl)
-    return _stay_counts(units, start, end, d, caseload)
-
-
-def _caseload(units, start, end, d, open_excl, b_excl) -> int:
-    (caseload,) = _one(
+    (count,) = _one(
         f"""
         SELECT COUNT(DISTINCT s.person_id) FROM pathways_stay s
         WHERE s.unit_id IN ({units.sql}) AND s.start_date <= %s AND (s.end_date IS NULL OR s.end_date >= %s)
@@ -178,7 +223,7 @@ def _caseload(units, start, end, d, open_excl, b_excl) -> int:
         """,
         (*units.params, _q(end), _q(start), _q(open_excl), _q(b_excl), _q(start)),
     )
-    return caseload or 0
+    return count or 0
 
 
 def _stay_counts(units, start, end, d, caseload) -> dict:
@@ -491,35 +536,10 @@ def by_unit(units: UnitSet, start: date, end: date) -> dict[int, dict]:
     def row(unit_id):
         return out.setdefault(unit_id, empty_unit_figures())
 
-    for a, b, diy in _years(start, end):
-        b_excl = b + timedelta(days=1)
-        open_excl = min(b, as_of) + timedelta(days=1) if as_of >= a else a
-        cap_lo = f"{d.greatest}(c.valid_from, %s, u.opened_on)"
-        cap_hi = f"{d.least}(COALESCE(c.valid_to, %s), %s, COALESCE(u.closed_on, %s))"
-        for unit_id, value in _all(
-            f"""
-            SELECT c.unit_id, SUM(c.capacity * {d.greatest}({d.days(cap_lo, cap_hi)}, 0) * {_weight(diy)})
-            FROM (
-                SELECT unit_id, capacity, valid_from,
-                       LEAD(valid_from) OVER (PARTITION BY unit_id ORDER BY valid_from) AS valid_to
-                FROM directory_unitcapacity WHERE unit_id IN ({units.sql})
-            ) c JOIN directory_unit u ON u.id = c.unit_id
-            WHERE c.valid_from <= %s GROUP BY c.unit_id
-            """,
-            (_q(b_excl), _q(b_excl), _q(b_excl), _q(a), *units.params, _q(b)),
-        ):
-            row(unit_id)["days_theoretical"] += Decimal(str(value or 0))
-        for unit_id, value in _all(
-            f"""
-            SELECT s.unit_id, SUM({_stay_days_sql(d)} * {_weight(diy)})
-            FROM pathways_stay s JOIN directory_unit u ON u.id = s.unit_id
-            WHERE s.unit_id IN ({units.sql}) AND s.start_date <= %s
-              AND (s.end_date IS NULL OR s.end_date >= %s)
-            GROUP BY s.unit_id
-            """,
-            (_q(open_excl), _q(b_excl), _q(a), *units.params, _q(b), _q(a)),
-        ):
-            row(unit_id)["days_realised"] += Decimal(str(value or 0))
+    for unit_id, value in _theoretical(units, start, end, group_unit=True).items():
+        row(unit_id)["days_theoretical"] += value
+    for unit_id, value in _realised(units, start, end, group_unit=True).items():
+        row(unit_id)["days_realised"] += value
     b_excl = end + timedelta(days=1)
     open_excl = min(end, as_of) + timedelta(days=1) if as_of >= start else start
     for unit_id, caseload in _all(

@@ -68,6 +68,10 @@ class Command(BaseCommand):
 
                 archived = archive_inactive()
                 self.stdout.write(f"{len(archived)} dossiers anciens archivés (conservation dépassée).")
+        from parcours.steering import unit_months
+
+        unit_months.build()  # the per-unit-per-month figures of the complete months
+        unit_months.vacuum()
         self.summary(time.monotonic() - started)
         if scale == "demo":
             self.print_logins()

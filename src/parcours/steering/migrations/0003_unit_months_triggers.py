@@ -1,0 +1,160 @@
+"""On PostgreSQL, steering_unitmonth is kept up to date by a statement-level trigger on pathways_stay
+(transition tables: one set-based upsert per statement, so bulk loads stay fast), and built or
+extended month by month by steering_unitmonth_roll(target) — see steering.unit_months. Other
+databases compute every figure from the stays."""
+
+from django.db import migrations
+
+TRIGGER_SQL = r"""
+-- whole months of a period for a set of units: an index-only range scan
+CREATE INDEX steering_unitmonth_by_month ON steering_unitmonth (month, unit_id)
+    INCLUDE (stay_days, admissions, exits);
+
+-- Stay days, admission and exit of one stay, month by month, for the months up to h (inclusive):
+-- entry counted, exit not, a same-day stay counts one day, an open stay runs through the month.
+CREATE OR REPLACE FUNCTION steering_stay_months(h date, s date, e date)
+RETURNS TABLE (month date, days integer, admitted integer, exited integer)
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
+    SELECT m::date,
+           GREATEST(LEAST(COALESCE(CASE WHEN e = s THEN s + 1 ELSE e END, (m + interval '1 month')::date),
+                          (m + interval '1 month')::date) - GREATEST(s, m::date), 0),
+           CASE WHEN date_trunc('month', s::timestamp) = m THEN 1 ELSE 0 END,
+           CASE WHEN e IS NOT NULL AND date_trunc('month', e::timestamp) = m THEN 1 ELSE 0 END
+    FROM generate_series(date_trunc('month', s::timestamp),
+                         LEAST(date_trunc('month', COALESCE(e, h)::timestamp), h::timestamp),
+                         interval '1 month') AS m
+$fn$;
+
+CREATE OR REPLACE FUNCTION steering_unitmonth_on_stays() RETURNS trigger
+LANGUAGE plpgsql AS $fn$
+DECLARE h date;
+BEGIN
+    -- shared lock: a concurrent roll (exclusive) waits for this transaction, and conversely
+    SELECT month INTO h FROM steering_unitmonthhorizon WHERE id = 1 FOR SHARE;
+    IF h IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP = 'INSERT' THEN
+        {upsert_insert}
+    ELSIF TG_OP = 'DELETE' THEN
+        {upsert_delete}
+    ELSE
+        {upsert_update}
+    END IF;
+    RETURN NULL;
+END
+$fn$;
+
+CREATE TRIGGER steering_unitmonth_insert AFTER INSERT ON pathways_stay
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION steering_unitmonth_on_stays();
+CREATE TRIGGER steering_unitmonth_update AFTER UPDATE ON pathways_stay
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION steering_unitmonth_on_stays();
+CREATE TRIGGER steering_unitmonth_delete AFTER DELETE ON pathways_stay
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION steering_unitmonth_on_stays();
+
+-- Build (h unknown) or extend the figures up to the month `target` (first day of a month).
+CREATE OR REPLACE FUNCTION steering_unitmonth_roll(target date) RETURNS void
+LANGUAGE plpgsql AS $fn$
+DECLARE h date;
+BEGIN
+    INSERT INTO steering_unitmonthhorizon (id, month) VALUES (1, NULL) ON CONFLICT (id) DO NOTHING;
+    SELECT month INTO h FROM steering_unitmonthhorizon WHERE id = 1 FOR UPDATE;
+    IF h IS NOT NULL AND h >= target THEN
+        RETURN;
+    END IF;
+    IF h IS NULL THEN
+        DELETE FROM steering_unitmonth;
+        DELETE FROM steering_unityear;
+    END IF;
+    INSERT INTO steering_unitmonth AS t (unit_id, month, stay_days, admissions, exits)
+        SELECT s.unit_id, c.month, SUM(c.days), SUM(c.admitted), SUM(c.exited)
+        FROM pathways_stay s, LATERAL steering_stay_months(target, s.start_date, s.end_date) c
+        WHERE s.start_date < (target + interval '1 month')::date
+          AND (h IS NULL OR s.end_date IS NULL OR s.end_date >= (h + interval '1 month')::date)
+          AND (h IS NULL OR c.month > h)
+        GROUP BY s.unit_id, c.month
+        ORDER BY s.unit_id, c.month
+    ON CONFLICT (unit_id, month) DO UPDATE SET
+        stay_days = t.stay_days + EXCLUDED.stay_days,
+        admissions = t.admissions + EXCLUDED.admissions,
+        exits = t.exits + EXCLUDED.exits;
+    -- the years completed by this roll: their totals from their months
+    INSERT INTO steering_unityear AS t (unit_id, year, stay_days, admissions, exits)
+        SELECT unit_id, date_trunc('year', month::timestamp)::date AS y, SUM(stay_days), SUM(admissions),
+               SUM(exits)
+        FROM steering_unitmonth
+        WHERE month < date_trunc('year', target + interval '1 month')::date
+          AND (h IS NULL OR month >= date_trunc('year', h + interval '1 month')::date)
+        GROUP BY unit_id, y ORDER BY unit_id, y
+    ON CONFLICT (unit_id, year) DO UPDATE SET
+        stay_days = EXCLUDED.stay_days, admissions = EXCLUDED.admissions, exits = EXCLUDED.exits;
+    UPDATE steering_unitmonthhorizon SET month = target WHERE id = 1;
+END
+$fn$;
+"""
+
+UPSERT = """
+        WITH delta AS (
+            SELECT d.unit_id, c.month, SUM(d.sign * c.days) AS days, SUM(d.sign * c.admitted) AS admitted,
+                   SUM(d.sign * c.exited) AS exited
+            FROM ({source}) d, LATERAL steering_stay_months(h, d.s, d.e) c
+            GROUP BY d.unit_id, c.month
+        ), months AS (
+            INSERT INTO steering_unitmonth AS t (unit_id, month, stay_days, admissions, exits)
+                SELECT unit_id, month, days, admitted, exited FROM delta ORDER BY unit_id, month
+            ON CONFLICT (unit_id, month) DO UPDATE SET
+                stay_days = t.stay_days + EXCLUDED.stay_days,
+                admissions = t.admissions + EXCLUDED.admissions,
+                exits = t.exits + EXCLUDED.exits
+            RETURNING 1
+        )
+        INSERT INTO steering_unityear AS t (unit_id, year, stay_days, admissions, exits)
+            SELECT unit_id, date_trunc('year', month::timestamp)::date AS y, SUM(days), SUM(admitted), SUM(exited)
+            FROM delta WHERE month < date_trunc('year', h + interval '1 month')::date
+            GROUP BY unit_id, y ORDER BY unit_id, y
+        ON CONFLICT (unit_id, year) DO UPDATE SET
+            stay_days = t.stay_days + EXCLUDED.stay_days,
+            admissions = t.admissions + EXCLUDED.admissions,
+            exits = t.exits + EXCLUDED.exits;"""
+CHANGED = "(o.unit_id, o.start_date, o.end_date) IS DISTINCT FROM (n.unit_id, n.start_date, n.end_date)"
+SQL = TRIGGER_SQL.replace(
+    "{upsert_insert}",
+    UPSERT.format(source="SELECT 1 AS sign, unit_id, start_date AS s, end_date AS e FROM new_rows"),
+).replace(
+    "{upsert_delete}",
+    UPSERT.format(source="SELECT -1 AS sign, unit_id, start_date AS s, end_date AS e FROM old_rows"),
+).replace(
+    "{upsert_update}",
+    UPSERT.format(
+        source="SELECT -1 AS sign, o.unit_id, o.start_date AS s, o.end_date AS e FROM old_rows o "
+        f"JOIN new_rows n ON n.id = o.id WHERE {CHANGED} UNION ALL "
+        "SELECT 1, n.unit_id, n.start_date, n.end_date FROM old_rows o "
+        f"JOIN new_rows n ON n.id = o.id WHERE {CHANGED}"
+    ),
+)
+
+REVERSE = """
+DROP INDEX IF EXISTS steering_unitmonth_by_month;
+DROP TRIGGER IF EXISTS steering_unitmonth_insert ON pathways_stay;
+DROP TRIGGER IF EXISTS steering_unitmonth_update ON pathways_stay;
+DROP TRIGGER IF EXISTS steering_unitmonth_delete ON pathways_stay;
+DROP FUNCTION IF EXISTS steering_unitmonth_on_stays();
+DROP FUNCTION IF EXISTS steering_unitmonth_roll(date);
+DROP FUNCTION IF EXISTS steering_stay_months(date, date, date);
+"""
+
+
+def forward(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(SQL)
+
+
+def backward(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(REVERSE)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("steering", "0002_unit_months"), ("pathways", "0003_stay_end_date_index")]
+    operations = [migrations.RunPython(forward, backward)]
