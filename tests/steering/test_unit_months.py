@@ -33,13 +33,26 @@ def snapshot() -> tuple[set, set]:
             " WHERE (stay_days, admissions, exits) <> (0, 0, 0)"
         )
         years = set(cursor.fetchall())
-    return months, years
+        cursor.execute("SELECT year, person_id, unit_id, first FROM steering_personunityear")
+        persons = set(cursor.fetchall())
+    return months, years, persons
 
 
 def assert_equals_rebuild():
     kept = snapshot()
     unit_months.rebuild()
     assert snapshot() == kept
+
+
+def python_persons(units, start: date, end: date) -> int:
+    """Distinct persons with a day in the units during [start, end], stay by stay."""
+    persons = set()
+    for s in Stay.objects.filter(unit__in=units):
+        stop = s.start_date + timedelta(days=1) if s.end_date == s.start_date else s.end_date
+        stop = stop or min(end, today()) + timedelta(days=1)
+        if min(stop, end + timedelta(days=1)) > max(s.start_date, start):
+            persons.add(s.person_id)
+    return len(persons)
 
 
 def python_days(units, start: date, end: date) -> int:
@@ -131,6 +144,7 @@ def test_the_horizon_follows_the_calendar_and_catches_up(units):
         cursor.execute("DELETE FROM steering_unitmonth WHERE month > %s", [earlier])
         incomplete = date(earlier.year + (earlier.month == 12), 1, 1)  # the first year not complete then
         cursor.execute("DELETE FROM steering_unityear WHERE year >= %s", [incomplete])
+        cursor.execute("DELETE FROM steering_personunityear WHERE year >= %s", [incomplete])
         cursor.execute("UPDATE steering_unitmonthhorizon SET month = %s", [earlier])
     assert unit_months.horizon() == unit_months.target_month()
     assert snapshot() == full
@@ -154,6 +168,46 @@ def test_period_days_from_years_months_and_edges_equal_the_stays(units, start, e
     unit_set = indicators.UnitSet.of(Unit.objects.filter(pk__in=[u.pk for u in units]))
     figures = indicators.days(unit_set, start, end, with_caseload=True)
     assert figures["days_realised"] == Decimal(python_days(units, start, end))
+    assert figures["active_caseload"] == python_persons(units, start, end)
     per_unit = indicators.by_unit(unit_set, start, end)
     for unit in units:
         assert per_unit[unit.pk]["days_realised"] == Decimal(python_days([unit], start, end))
+
+
+def test_file_active_of_a_kept_year_for_small_and_large_scopes(world, units):
+    """A year's file active counted from the person-year rows: a scope of one unit (its own rows), of
+    all units but one (everybody minus those seen only outside), of every unit — with persons moving
+    between units during the year."""
+    rng = random.Random(5)
+    random_stays(units, 50, rng)
+    for person in Person.objects.filter(stays__unit=units[0], stays__end_date__year=2023)[:10]:
+        last = person.stays.order_by("-start_date").first()
+        if last.end_date and not Stay.objects.filter(person=person, unit=units[1]).exists():
+            Stay.objects.create(person=person, unit=units[1], start_date=last.end_date)
+    for i in range(3):  # persons seen only in a unit outside the large scopes
+        only = Person.objects.create(first_name=f"O{i}", last_name="Test", birth_date=date(2012, 1, 1))
+        Stay.objects.create(person=only, unit=world.u2, start_date=date(2023, 3 + i, 1))
+    for stay in Stay.objects.filter(unit=units[0], start_date__year=2023, end_date__isnull=False)[:4]:
+        Stay.objects.create(person=stay.person, unit=world.u2, start_date=stay.end_date)
+    extra = Unit.objects.create(
+        establishment=world.e2, name="Autre", modality="residential", public="child_protection"
+    )
+    year = (date(2023, 1, 1), date(2023, 12, 31))
+    assert unit_months.complete_year(*year) == date(2023, 1, 1)
+    scopes = ([units[0]], [world.u2], units, [*units, extra], [*units, world.u2], list(Unit.objects.all()))
+    for scope in scopes:
+        unit_set = indicators.UnitSet.of(Unit.objects.filter(pk__in=[u.pk for u in scope]))
+        assert indicators.file_active(unit_set, *year) == python_persons(scope, *year), scope
+
+
+def test_figures_command_rebuilds_what_the_triggers_keep(units, capsys):
+    from django.core.management import call_command
+
+    random_stays(units, 20, random.Random(9))
+    unit_months.build()
+    kept = snapshot()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE steering_unitmonth SET stay_days = stay_days + 1")  # damaged
+    call_command("figures", "--rebuild")
+    assert snapshot() == kept
+    assert f"{unit_months.target_month():%m/%Y}" in capsys.readouterr().out

@@ -210,7 +210,12 @@ def stays(units: UnitSet, start: date, end: date, *, caseload: int | None = None
 
 
 def file_active(units: UnitSet, start: date, end: date) -> int:
-    """The file active: distinct persons with at least one day in a unit of the scope."""
+    """The file active: distinct persons with at least one day in a unit of the scope. For a complete
+    calendar year, a count of steering_personunityear rows (see steering.unit_months); otherwise a
+    distinct count over the stays of the period."""
+    year = unit_months.complete_year(start, end)
+    if year is not None:
+        return _file_active_of_year(units, year)
     d = _Dialect()
     b_excl = end + timedelta(days=1)
     as_of = today()
@@ -224,6 +229,40 @@ def file_active(units: UnitSet, start: date, end: date) -> int:
         (*units.params, _q(end), _q(start), _q(open_excl), _q(b_excl), _q(start)),
     )
     return count or 0
+
+
+def _file_active_of_year(units: UnitSet, year: date) -> int:
+    """Persons with a day in the scope during a kept year. A small scope counts its own persons; a
+    large one counts everybody (one row per person is marked first) minus the persons seen only in
+    units outside the scope — whichever side has fewer units, so no query sorts the whole year."""
+    (inside, everywhere) = _one(
+        f"SELECT (SELECT COUNT(*) FROM directory_unit WHERE id IN ({units.sql})), COUNT(*) FROM directory_unit",
+        units.params,
+    )
+    if inside <= everywhere - inside:
+        (count,) = _one(
+            f"""SELECT COUNT(DISTINCT p.person_id) FROM steering_personunityear p
+                WHERE p.year = %s AND p.unit_id IN ({units.sql})""",
+            (year, *units.params),
+        )
+        return count or 0
+    (total,) = _one("SELECT COUNT(*) FROM steering_personunityear WHERE year = %s AND first", (year,))
+    if inside == everywhere:
+        return total or 0
+    outside = f"SELECT id FROM directory_unit WHERE id NOT IN ({units.sql})"
+    (outside_only,) = _one(
+        f"""
+        SELECT COUNT(*) FROM (
+            SELECT p.person_id FROM steering_personunityear p
+            WHERE p.year = %s AND p.person_id IN (
+                SELECT o.person_id FROM steering_personunityear o WHERE o.year = %s AND o.unit_id IN ({outside}))
+            GROUP BY p.person_id
+            HAVING bool_and(p.unit_id IN ({outside}))
+        ) x
+        """,
+        (year, year, *units.params, *units.params),
+    )
+    return (total or 0) - (outside_only or 0)
 
 
 def _stay_counts(units, start, end, d, caseload) -> dict:

@@ -42,7 +42,7 @@ class UnitMonth(models.Model):
     these whole months plus its partial edges computed from the stays (steering.unit_months)."""
 
     unit = models.ForeignKey(
-        "directory.Unit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "directory.Unit", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
     month = models.DateField()
     stay_days = models.BigIntegerField(default=0)
@@ -61,7 +61,7 @@ class UnitYear(models.Model):
     horizon: a year's indicators read one row per unit."""
 
     unit = models.ForeignKey(
-        "directory.Unit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+        "directory.Unit", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
     year = models.DateField()
     stay_days = models.BigIntegerField(default=0)
@@ -73,6 +73,33 @@ class UnitYear(models.Model):
 
     def __str__(self):
         return f"{self.unit_id} {self.year:%Y}"
+
+
+class PersonUnitYear(models.Model):
+    """A person had at least one day in a unit during a complete calendar year (year = its 1 January),
+    up to the horizon; `first` marks one row per person and year. Kept by the same triggers: the
+    file active of a year is a count of rows, not a distinct count over the stays."""
+
+    year = models.DateField()
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    unit = models.ForeignKey(
+        "directory.Unit", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    first = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["year", "unit", "person"], name="personunityear_unique")
+        ]
+        indexes = [
+            models.Index(fields=["year", "person"], name="personunityear_person"),
+            models.Index(fields=["year"], name="personunityear_first", condition=models.Q(first=True)),
+        ]
+
+    def __str__(self):
+        return f"{self.person_id} @ {self.unit_id} {self.year:%Y}"
 
 
 class UnitMonthHorizon(models.Model):

@@ -65,7 +65,8 @@ def vacuum() -> None:
     (autovacuum does the same later on its own). Outside a transaction only."""
     if enabled() and not connection.in_atomic_block:
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE steering_unitmonth")
+            for table in ("steering_unitmonth", "steering_unityear", "steering_personunityear"):
+                cursor.execute(f"VACUUM ANALYZE {table}")
 
 
 @dataclass(frozen=True)
@@ -106,3 +107,12 @@ def split(start: date, end: date) -> Split:
     if last_year.year < last.year:
         months.append((date(last_year.year + 1, 1, 1), last))
     return Split((first_year, last_year), tuple(months), tuple(live))
+
+
+def complete_year(start: date, end: date) -> date | None:
+    """The period is one calendar year whose figures are kept (its December within the horizon):
+    its 1 January, else None."""
+    if start.month != 1 or start.day != 1 or end != date(start.year, 12, 31):
+        return None
+    h = horizon()
+    return start if h is not None and h >= date(start.year, 12, 1) else None

@@ -41,6 +41,14 @@ BEGIN
     ELSE
         {upsert_update}
     END IF;
+    -- the person-year rows of the persons and complete years the statement touched, recomputed
+    IF TG_OP = 'INSERT' THEN
+        {persons_insert}
+    ELSIF TG_OP = 'DELETE' THEN
+        {persons_delete}
+    ELSE
+        {persons_update}
+    END IF;
     RETURN NULL;
 END
 $fn$;
@@ -56,7 +64,7 @@ CREATE TRIGGER steering_unitmonth_delete AFTER DELETE ON pathways_stay
 -- Build (h unknown) or extend the figures up to the month `target` (first day of a month).
 CREATE OR REPLACE FUNCTION steering_unitmonth_roll(target date) RETURNS void
 LANGUAGE plpgsql AS $fn$
-DECLARE h date;
+DECLARE h date; lower date; upper date;
 BEGIN
     INSERT INTO steering_unitmonthhorizon (id, month) VALUES (1, NULL) ON CONFLICT (id) DO NOTHING;
     SELECT month INTO h FROM steering_unitmonthhorizon WHERE id = 1 FOR UPDATE;
@@ -66,6 +74,7 @@ BEGIN
     IF h IS NULL THEN
         DELETE FROM steering_unitmonth;
         DELETE FROM steering_unityear;
+        DELETE FROM steering_personunityear;
     END IF;
     INSERT INTO steering_unitmonth AS t (unit_id, month, stay_days, admissions, exits)
         SELECT s.unit_id, c.month, SUM(c.days), SUM(c.admitted), SUM(c.exited)
@@ -89,6 +98,24 @@ BEGIN
         GROUP BY unit_id, y ORDER BY unit_id, y
     ON CONFLICT (unit_id, year) DO UPDATE SET
         stay_days = EXCLUDED.stay_days, admissions = EXCLUDED.admissions, exits = EXCLUDED.exits;
+    lower := CASE WHEN h IS NULL THEN DATE '0001-01-01'
+                  ELSE date_trunc('year', h + interval '1 month')::date END;
+    upper := (date_trunc('year', target + interval '1 month') - interval '1 year')::date;
+    IF upper >= lower THEN
+        DELETE FROM steering_personunityear WHERE year >= lower;
+        INSERT INTO steering_personunityear (year, person_id, unit_id, first)
+            SELECT y.y::date, s.person_id, s.unit_id,
+                   s.unit_id = MIN(s.unit_id) OVER (PARTITION BY y.y, s.person_id)
+            FROM pathways_stay s,
+                 LATERAL generate_series(date_trunc('year', s.start_date::timestamp),
+                     LEAST(date_trunc('year', COALESCE(s.end_date, upper)::timestamp), upper::timestamp),
+                     interval '1 year') AS y(y)
+            WHERE s.start_date <= (upper + interval '1 year')::date
+              AND (s.end_date IS NULL OR s.end_date >= lower)
+              AND y.y >= lower
+              AND (s.end_date IS NULL OR s.end_date > y.y OR s.end_date = s.start_date)
+            GROUP BY y.y, s.person_id, s.unit_id;
+    END IF;
     UPDATE steering_unitmonthhorizon SET month = target WHERE id = 1;
 END
 $fn$;
@@ -117,6 +144,35 @@ UPSERT = """
             stay_days = t.stay_days + EXCLUDED.stay_days,
             admissions = t.admissions + EXCLUDED.admissions,
             exits = t.exits + EXCLUDED.exits;"""
+PERSONS = """
+        DELETE FROM steering_personunityear p USING (
+            SELECT DISTINCT d.person_id, y.y::date AS year
+            FROM ({source}) d,
+                 LATERAL generate_series(date_trunc('year', d.s::timestamp),
+                     LEAST(date_trunc('year', COALESCE(d.e, h)::timestamp),
+                           date_trunc('year', h + interval '1 month') - interval '1 year'),
+                     interval '1 year') AS y(y)
+        ) t WHERE p.person_id = t.person_id AND p.year = t.year;
+        INSERT INTO steering_personunityear (year, person_id, unit_id, first)
+            SELECT t.year, s.person_id, s.unit_id,
+                   s.unit_id = MIN(s.unit_id) OVER (PARTITION BY t.year, s.person_id)
+            FROM (
+                SELECT DISTINCT d.person_id, y.y::date AS year
+                FROM ({source}) d,
+                     LATERAL generate_series(date_trunc('year', d.s::timestamp),
+                         LEAST(date_trunc('year', COALESCE(d.e, h)::timestamp),
+                               date_trunc('year', h + interval '1 month') - interval '1 year'),
+                         interval '1 year') AS y(y)
+            ) t
+            JOIN pathways_stay s ON s.person_id = t.person_id
+                 AND s.start_date < (t.year + interval '1 year')::date
+                 AND (s.end_date IS NULL OR s.end_date > t.year
+                      OR (s.end_date = s.start_date AND s.start_date >= t.year))
+            GROUP BY t.year, s.person_id, s.unit_id;"""
+PERSON_CHANGED = (
+    "(o.person_id, o.unit_id, o.start_date, o.end_date) IS DISTINCT FROM "
+    "(n.person_id, n.unit_id, n.start_date, n.end_date)"
+)
 CHANGED = "(o.unit_id, o.start_date, o.end_date) IS DISTINCT FROM (n.unit_id, n.start_date, n.end_date)"
 SQL = TRIGGER_SQL.replace(
     "{upsert_insert}",
@@ -131,6 +187,20 @@ SQL = TRIGGER_SQL.replace(
         f"JOIN new_rows n ON n.id = o.id WHERE {CHANGED} UNION ALL "
         "SELECT 1, n.unit_id, n.start_date, n.end_date FROM old_rows o "
         f"JOIN new_rows n ON n.id = o.id WHERE {CHANGED}"
+    ),
+).replace(
+    "{persons_insert}",
+    PERSONS.format(source="SELECT person_id, start_date AS s, end_date AS e FROM new_rows"),
+).replace(
+    "{persons_delete}",
+    PERSONS.format(source="SELECT person_id, start_date AS s, end_date AS e FROM old_rows"),
+).replace(
+    "{persons_update}",
+    PERSONS.format(
+        source="SELECT o.person_id, o.start_date AS s, o.end_date AS e FROM old_rows o "
+        f"JOIN new_rows n ON n.id = o.id WHERE {PERSON_CHANGED} UNION ALL "
+        "SELECT n.person_id, n.start_date, n.end_date FROM old_rows o "
+        f"JOIN new_rows n ON n.id = o.id WHERE {PERSON_CHANGED}"
     ),
 )
 

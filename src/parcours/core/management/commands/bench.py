@@ -114,6 +114,7 @@ class Command(BaseCommand):
             started = time.perf_counter()
             out = parcours("demo", "--scale", scale, "--seed", str(seed), "--if-empty", url=url, capture=True)
             elapsed = time.perf_counter() - started
+            parcours("figures", url=url)  # a reused database: its monthly figures up to date, vacuumed
             self.stdout.write(out.stdout.strip().splitlines()[-1] if out.stdout.strip() else "")
             if "déjà" not in out.stdout:
                 target = 180 if scale == "department" else 1200
