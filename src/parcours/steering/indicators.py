@@ -92,7 +92,14 @@ def _all(sql: str, params) -> list:
 
 
 def _dec(value, places=TWO) -> Decimal:
-    return Decimal(str(value or 0)).quantize(places, rounding=ROUND_HALF_UP)
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value or 0))
+    return value.quantize(places, rounding=ROUND_HALF_UP)
+
+
+def _num(value) -> Decimal:
+    """A database sum as a Decimal (PostgreSQL's numeric already is one; SQLite answers floats)."""
+    return value if isinstance(value, Decimal) else Decimal(str(value or 0))
 
 
 def _stay_days_sql(d: _Dialect) -> str:
@@ -130,7 +137,7 @@ def _theoretical(units: UnitSet, start: date, end: date, *, group_unit: bool = F
             """,
             (_q(b_excl), _q(b_excl), _q(b_excl), _q(a), *units.params, _q(b)),
         ):
-            out[k] = out.get(k, Decimal(0)) + Decimal(str(value or 0))
+            out[k] = out.get(k, Decimal(0)) + _num(value)
     return out
 
 
@@ -152,7 +159,7 @@ def _realised_live(units: UnitSet, start: date, end: date, out: dict, *, group_u
             """,
             (_q(open_excl), _q(b_excl), _q(a), *units.params, _q(b), _q(a)),
         ):
-            out[k] = out.get(k, Decimal(0)) + Decimal(str(value or 0))
+            out[k] = out.get(k, Decimal(0)) + _num(value)
 
 
 # weight of a unit open part of the year x.year, for months of steering_unitmonth (PostgreSQL only)
@@ -183,7 +190,7 @@ def _realised(units: UnitSet, start: date, end: date, *, group_unit: bool = Fals
             """,
             (first, last, *units.params),
         ):
-            out[k] = out.get(k, Decimal(0)) + Decimal(str(value or 0))
+            out[k] = out.get(k, Decimal(0)) + _num(value)
     for a, b in split.live:
         _realised_live(units, a, b, out, group_unit=group_unit)
     return out
@@ -448,8 +455,14 @@ def _monthly_sql(units: UnitSet, months, *, group_unit: bool, caseload: bool = T
     weight = "(CASE WHEN u.opening_days < 365 THEN u.opening_days * 1.0 / m.diy ELSE 1.0 END)"
     out: dict = {}
 
+    width = 2 if group_unit else 1
+
     def slot(row):
-        return out.setdefault(tuple(row[: 2 if group_unit else 1]), empty_unit_figures())
+        k = tuple(row[:width])
+        figures = out.get(k)
+        if figures is None:
+            figures = out[k] = empty_unit_figures()
+        return figures
 
     cap_lo = f"{d.greatest}(c.valid_from, m.a, u.opened_on)"
     cap_hi = f"{d.least}(COALESCE(c.valid_to, m.b_excl), m.b_excl, COALESCE(u.closed_on, m.b_excl))"
@@ -464,33 +477,35 @@ def _monthly_sql(units: UnitSet, months, *, group_unit: bool, caseload: bool = T
         GROUP BY {key}""",
         (*cte_params, *units.params),
     ):
-        slot(r)["days_theoretical"] += Decimal(str(r[-1] or 0))
-    end = f"COALESCE(CASE WHEN s.end_date = s.start_date THEN {d.plus_one('s.start_date')} ELSE s.end_date END, m.open_excl)"
-    stay_days = (
-        f"{d.greatest}({d.days(f'{d.greatest}(s.start_date, m.a)', f'{d.least}({end}, m.b_excl)')}, 0)"
-    )
-    first, last_excl = months[0][2], months[-1][3]
-    # file active needs a distinct count (a sort); the per-unit occupancy trend does without it
-    distinct = f"COUNT(DISTINCT CASE WHEN {stay_days} > 0 THEN s.person_id END)" if caseload else "0"
-    # the stays of the whole period are selected once, then spread over its months
-    for r in _all(
-        f"""{cte}
-        SELECT {key}, SUM({stay_days} * {weight}),
-               SUM(CASE WHEN s.start_date >= m.a AND s.start_date < m.b_excl THEN 1 ELSE 0 END),
-               SUM(CASE WHEN s.end_date >= m.a AND s.end_date < m.b_excl THEN 1 ELSE 0 END),
-               {distinct}
-        FROM (SELECT id, person_id, unit_id, start_date, end_date FROM pathways_stay
-              WHERE unit_id IN ({units.sql}) AND start_date < %s AND (end_date IS NULL OR end_date >= %s)) s
-        JOIN directory_unit u ON u.id = s.unit_id
-        JOIN m ON s.start_date < m.b_excl AND (s.end_date IS NULL OR s.end_date >= m.a)
-        GROUP BY {key}""",
-        (*cte_params, *units.params, _q(last_excl), _q(first)),
-    ):
-        figures = slot(r[:-4])
-        figures["days_realised"] += Decimal(str(r[-4] or 0))
-        figures["admissions"] = int(r[-3] or 0)
-        figures["exits"] = int(r[-2] or 0)
-        figures["active_caseload"] = r[-1] or 0
+        slot(r)["days_theoretical"] += _num(r[-1])
+    # whole months up to the horizon: days, admissions and exits from steering_unitmonth
+    h = unit_months.horizon()
+    kept = [m for m in months if h is not None and _whole_month(m) and m[2] <= h]
+    live = [m for m in months if m not in kept]
+    if kept:
+        kept_cte, kept_params = _months_cte(kept)
+        for r in _all(
+            f"""{kept_cte}
+            SELECT {key}, SUM(um.stay_days * {weight}), SUM(um.admissions), SUM(um.exits)
+            FROM m JOIN steering_unitmonth um ON um.month = m.a JOIN directory_unit u ON u.id = um.unit_id
+            WHERE um.unit_id IN ({units.sql})
+            GROUP BY {key}""",
+            (*kept_params, *units.params),
+        ):
+            figures = slot(r[:-3])
+            figures["days_realised"] += _num(r[-3])
+            figures["admissions"] = int(r[-2] or 0)
+            figures["exits"] = int(r[-1] or 0)
+    if live:
+        for r in _stays_by_month(units, live, key, caseload=caseload):
+            figures = slot(r[:-4])
+            figures["days_realised"] += _num(r[-4])
+            figures["admissions"] = int(r[-3] or 0)
+            figures["exits"] = int(r[-2] or 0)
+            figures["active_caseload"] = r[-1] or 0
+    if kept and caseload:
+        for r in _stays_by_month(units, kept, key, caseload=True, only_caseload=True):
+            slot(r[:-1])["active_caseload"] = r[-1] or 0
     for figures in out.values():
         figures["days_theoretical"] = _dec(figures["days_theoretical"])
         figures["days_realised"] = _dec(figures["days_realised"])
@@ -499,6 +514,43 @@ def _monthly_sql(units: UnitSet, months, *, group_unit: bool, caseload: bool = T
             (figures["days_realised"] / t).quantize(FOUR, rounding=ROUND_HALF_UP) if t else Decimal("0.0000")
         )
     return out
+
+
+def _whole_month(month) -> bool:
+    _, _, a, b_excl, _, _ = month
+    return a.day == 1 and b_excl.day == 1 and (b_excl.month - a.month) % 12 == 1
+
+
+def _stays_by_month(units: UnitSet, months, key: str, *, caseload: bool, only_caseload: bool = False):
+    """Per month (and unit) from the stays: weighted days, admissions, exits, file active (a distinct
+    count, only when asked) — the stays of the months selected once, then spread over them."""
+    d = _Dialect()
+    cte, cte_params = _months_cte(months)
+    weight = "(CASE WHEN u.opening_days < 365 THEN u.opening_days * 1.0 / m.diy ELSE 1.0 END)"
+    end = f"COALESCE(CASE WHEN s.end_date = s.start_date THEN {d.plus_one('s.start_date')} ELSE s.end_date END, m.open_excl)"
+    stay_days = (
+        f"{d.greatest}({d.days(f'{d.greatest}(s.start_date, m.a)', f'{d.least}({end}, m.b_excl)')}, 0)"
+    )
+    first, last_excl = months[0][2], months[-1][3]
+    distinct = f"COUNT(DISTINCT CASE WHEN {stay_days} > 0 THEN s.person_id END)" if caseload else "0"
+    figures = (
+        distinct
+        if only_caseload
+        else f"""SUM({stay_days} * {weight}),
+               SUM(CASE WHEN s.start_date >= m.a AND s.start_date < m.b_excl THEN 1 ELSE 0 END),
+               SUM(CASE WHEN s.end_date >= m.a AND s.end_date < m.b_excl THEN 1 ELSE 0 END),
+               {distinct}"""
+    )
+    return _all(
+        f"""{cte}
+        SELECT {key}, {figures}
+        FROM (SELECT id, person_id, unit_id, start_date, end_date FROM pathways_stay
+              WHERE unit_id IN ({units.sql}) AND start_date < %s AND (end_date IS NULL OR end_date >= %s)) s
+        JOIN directory_unit u ON u.id = s.unit_id
+        JOIN m ON s.start_date < m.b_excl AND (s.end_date IS NULL OR s.end_date >= m.a)
+        GROUP BY {key}""",
+        (*cte_params, *units.params, _q(last_excl), _q(first)),
+    )
 
 
 def _waiting_by_month(units: UnitSet, months) -> dict[int, int]:
@@ -549,8 +601,10 @@ def monthly_by_unit(
     months = _months(start, end)
     figures = _monthly_sql(units, months, group_unit=True, caseload=caseload)
     out: dict[int, list[dict]] = {}
+    labels = [m[1] for m in months]
     for (k, unit_id), f in sorted(figures.items()):
-        out.setdefault(unit_id, []).append({"month": months[k][1], **f})
+        f["month"] = labels[k]
+        out.setdefault(unit_id, []).append(f)
     return out
 
 

@@ -95,9 +95,10 @@ def comparison(user, scope_value: str, start: date | None = None, end: date | No
     scope = resolve(user, scope_value)
     per_unit = indicators.by_unit(scope.units, start, end)
     rows = []
-    for unit in scope.unit_queryset.select_related("establishment").order_by("establishment__name", "name"):
-        figures = per_unit.get(unit.pk) or indicators.empty_unit_figures()
-        rows.append({"unit": unit.pk, "name": unit.name, "establishment": unit.establishment.name, **figures})
+    units = scope.unit_queryset.order_by("establishment__name", "name")
+    for pk, name, establishment in units.values_list("pk", "name", "establishment__name"):
+        figures = per_unit.get(pk) or indicators.empty_unit_figures()
+        rows.append({"unit": pk, "name": name, "establishment": establishment, **figures})
     return rows
 
 

@@ -50,13 +50,21 @@ def _date(value):
         raise Invalid({"du": "Date attendue au format AAAA-MM-JJ."}) from None
 
 
-def _scopes(user):
-    out = [(f"organisation:{o.pk}", o.name) for o in scoping.organisations_visible_to(user).order_by("name")]
-    out += [
-        (f"establishment:{e.pk}", f"— {e.name}")
-        for e in scoping.establishments_visible_to(user).order_by("name")
-    ]
-    out += [(f"unit:{u.pk}", f"—— {u.name}") for u in scoping.units_visible_to(user).order_by("name")]
+MAX_UNIT_OPTIONS = 300
+
+
+def _scopes(user, current: str | None = None):
+    """The scopes of the selector: organisations, establishments and — unless there are hundreds, a
+    list nobody scrolls; the units are then reached from the per-unit table — units."""
+    organisations = scoping.organisations_visible_to(user).order_by("name").values_list("pk", "name")
+    out = [(f"organisation:{pk}", name) for pk, name in organisations]
+    establishments = scoping.establishments_visible_to(user).order_by("name").values_list("pk", "name")
+    out += [(f"establishment:{pk}", f"— {name}") for pk, name in establishments]
+    units = scoping.units_visible_to(user).order_by("name").values_list("pk", "name")
+    if len(units[: MAX_UNIT_OPTIONS + 1]) <= MAX_UNIT_OPTIONS:
+        out += [(f"unit:{pk}", f"—— {name}") for pk, name in units]
+    elif current and current.startswith("unit:") and current[5:].isdigit():
+        out += [(f"unit:{pk}", f"—— {name}") for pk, name in units.filter(pk=int(current[5:]))]
     return out
 
 
@@ -81,7 +89,7 @@ def dashboard(request):
     scope = request.GET.get("perimetre") or selectors.default_scope(request.user)
     day = today()
     error = None
-    context = {"nav": "steering", "scopes": _scopes(request.user), "scope": scope}
+    context = {"nav": "steering", "scopes": _scopes(request.user, scope), "scope": scope}
     try:
         start = _date(request.GET.get("du")) or date(day.year, 1, 1)
         end = _date(request.GET.get("au")) or day
@@ -98,6 +106,7 @@ def dashboard(request):
             ],
             trend=selectors.trend(request.user, scope, trend_start, end),
             units=selectors.comparison(request.user, scope, start, end),
+            period_query=f"du={start.isoformat()}&au={end.isoformat()}",
             start=start,
             end=end,
         )
