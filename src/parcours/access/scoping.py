@@ -164,8 +164,9 @@ def persons_visible_to(
     return queryset.filter(active | archived | own)
 
 
-def person_for(user, person_id, perm: str = Perm.VIEW_RECORDS):
-    """The person if visible to the user (404 otherwise); 403 when visible but perm is not granted."""
+def person_for(user, person_id, perm: str = Perm.VIEW_RECORDS, *, related=("commune", "home_establishment")):
+    """The person if visible to the user (404 otherwise); 403 when visible but perm is not granted.
+    related: the relations loaded with it (the API, which answers their ids, needs none)."""
     from parcours.people.models import Person
 
     try:
@@ -173,7 +174,7 @@ def person_for(user, person_id, perm: str = Perm.VIEW_RECORDS):
     except (TypeError, ValueError):
         raise NotFound("Personne introuvable.") from None
     visible = persons_visible_to(user, Person.objects.all(), Perm.VIEW_RECORDS)
-    person = visible.filter(pk=person_id).select_related("commune", "home_establishment").first()
+    person = next(iter(visible.filter(pk=person_id).select_related(*related).order_by()[:1]), None)
     if person is None:
         raise NotFound("Personne introuvable.")
     if (

@@ -48,7 +48,7 @@ def create_person(request, data: PersonIn):
 
 @router.get("/persons/{person_id}", response={200: PersonDetailOut, **ERRORS})
 def get_person(request, person_id: int):
-    return selectors.open_record(request.user, person_id, section="identity")
+    return selectors.open_record(request.user, person_id, section="identity", related=())
 
 
 @router.patch("/persons/{person_id}", response={200: PersonDetailOut, **ERRORS})

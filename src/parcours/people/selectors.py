@@ -40,9 +40,11 @@ def notes(user, person: Person):
     return person.notes.filter(confidentiality__in=note_levels(user, person)).select_related("author")
 
 
-def open_record(user, person_id, *, reason: str = "", section: str = "record") -> Person:
+def open_record(
+    user, person_id, *, reason: str = "", section: str = "record", related=("commune", "home_establishment")
+) -> Person:
     """A person's record for display: visible or 404, and the read is audited."""
-    person = scoping.person_for(user, person_id)
+    person = scoping.person_for(user, person_id, related=related)
     if person.merged_into_id and not scoping.sees_everything(user):
         pass  # still readable: the page points to the record it was merged into
     audit(user, AuditAction.VIEW, person, person=person, reason=reason, section=section)
