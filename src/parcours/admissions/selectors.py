@@ -9,7 +9,7 @@ from parcours.access import scoping
 from parcours.admissions.models import Decision, Referral
 from parcours.admissions.services import candidate_units, referral_for
 from parcours.core.dates import age_at, today
-from parcours.directory.models import Unit
+from parcours.directory.models import Commune, Unit
 from parcours.pathways.models import Stay
 from parcours.pathways.selectors import occupying_q
 from parcours.people.models import Relationship
@@ -46,22 +46,23 @@ NEAR_KM = 150
 LARGE_SEARCH = 300  # a group's or a département's units are all scored; a national search starts near home
 
 
-def _near_first(units, person, known: set):
-    """For a search among hundreds of units (a national view): the units within about NEAR_KM of the
-    person's home (a bounding box on the communes' positions) and those the child or the siblings
-    know; all the units when none of them is near or the home is unknown. Keeps the search fast and
-    the proposals close to the family."""
+def _near_first(units, person, known: set) -> list[int] | None:
+    """For a search among hundreds of units (a national view): the ids of the units within about
+    NEAR_KM of the person's home (a bounding box on the communes' positions) and of those the child
+    or the siblings know; None (all the units) when none of them is near or the home is unknown.
+    Keeps the search fast and the proposals close to the family."""
     commune = person.commune
     if commune is None or commune.latitude is None or commune.longitude is None:
-        return units
+        return None
     dlat = NEAR_KM / 111.0
     dlon = NEAR_KM / (111.0 * max(0.2, math.cos(math.radians(commune.latitude))))
-    box = Q(
-        establishment__commune__latitude__range=(commune.latitude - dlat, commune.latitude + dlat),
-        establishment__commune__longitude__range=(commune.longitude - dlon, commune.longitude + dlon),
-    )
-    near = units.filter(box | Q(pk__in=[pk for pk in known if pk]))
-    return near if near.exists() else units
+    around = Commune.objects.filter(
+        latitude__range=(commune.latitude - dlat, commune.latitude + dlat),
+        longitude__range=(commune.longitude - dlon, commune.longitude + dlon),
+    ).values("code")
+    box = Q(establishment__commune_id__in=around)
+    near = list(units.filter(box | Q(pk__in=[pk for pk in known if pk])).values_list("pk", flat=True))
+    return near or None
 
 
 def score_unit(unit, person, *, served, sibling_units, sibling_referred, previous, previous_ests, waited):
@@ -114,7 +115,6 @@ def matches(
         .filter(modality=referral.modality, public=referral.public, age_min__lte=age, age_max__gt=age)
         .filter(sex__in=["any", person.sex])
         .select_related("establishment__commune")
-        .prefetch_related("communes_served")
     )
     siblings = list(
         Relationship.objects.filter(person=person, kind="sibling").values_list("relative_id", flat=True)
@@ -134,14 +134,25 @@ def matches(
     results = []
     if within is not None:
         units = units.filter(pk__in=within)
-    elif units.count() > LARGE_SEARCH:
-        units = _near_first(units, person, previous | sibling_units | sibling_referred)
+    else:
+        # the candidates' ids once: the queries below then work on a plain list of units
+        ids = list(units.values_list("pk", flat=True))
+        if len(ids) > LARGE_SEARCH:
+            ids = _near_first(units, person, previous | sibling_units | sibling_referred) or ids
+        units = Unit.objects.filter(pk__in=ids).select_related("establishment__commune")
     if vacancies is None:
         from parcours.pathways.selectors import vacancies_on
 
         computed = vacancies_on(units, day, exclude_referral=referral.pk)
         # only the units with a vacant place are loaded and scored
         units = units.filter(pk__in=[pk for pk, v in computed.items() if v["vacant"] >= 1])
+    units = list(units)
+    # the units serving the person's commune (not every served commune of every unit)
+    serving = set(
+        Unit.communes_served.through.objects.filter(
+            unit_id__in=[u.pk for u in units], commune_id=person.commune_id
+        ).values_list("unit_id", flat=True)
+    )
     for unit in units:
         if vacancies is not None:
             vacancy = {"vacant": vacancies.get(unit.pk, 0)}
@@ -152,7 +163,7 @@ def matches(
         score, reasons = score_unit(
             unit,
             person,
-            served={c.pk for c in unit.communes_served.all()},
+            served={person.commune_id} if unit.pk in serving else set(),
             sibling_units=sibling_units,
             sibling_referred=sibling_referred,
             previous=previous,

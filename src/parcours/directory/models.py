@@ -21,6 +21,8 @@ class Commune(models.Model):
     longitude = models.FloatField(null=True, blank=True)
 
     class Meta:
+        # the communes around a home (matching's national search): a range scan on the latitude
+        indexes = [models.Index(fields=["latitude", "longitude"], name="commune_position")]
         ordering = ["code"]
 
     def __str__(self):
