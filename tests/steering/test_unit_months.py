@@ -211,3 +211,49 @@ def test_figures_command_rebuilds_what_the_triggers_keep(units, capsys):
     call_command("figures", "--rebuild")
     assert snapshot() == kept
     assert f"{unit_months.target_month():%m/%Y}" in capsys.readouterr().out
+
+
+def test_monthly_file_active_counts_a_person_present_twice_once(units):
+    """A kept month's file active is the stays present minus the persons' extra stays: transfers
+    within a month and two stays at once (residential and day care) still count one person."""
+    rng = random.Random(13)
+    random_stays(units, 30, rng)
+    for i in range(4):  # moves from one unit to the other mid-month
+        person = Person.objects.create(first_name=f"T{i}", last_name="Test", birth_date=date(2011, 1, 1))
+        Stay.objects.create(
+            person=person,
+            unit=units[0],
+            start_date=date(2023, 2, 3),
+            end_date=date(2023, 5, 10 + i),
+            exit_reason="other",
+        )
+        Stay.objects.create(person=person, unit=units[1], start_date=date(2023, 5, 10 + i))
+    both = Person.objects.create(first_name="Both", last_name="Test", birth_date=date(2011, 1, 1))
+    Stay.objects.create(
+        person=both,
+        unit=units[0],
+        start_date=date(2023, 3, 1),
+        end_date=date(2023, 3, 5),
+        exit_reason="other",
+    )
+    Stay.objects.create(
+        person=both,
+        unit=units[0],
+        start_date=date(2023, 3, 20),
+        end_date=date(2023, 9, 1),
+        exit_reason="other",
+    )
+    Stay.objects.create(person=both, unit=units[1], start_date=date(2023, 4, 1))
+    unit_set = indicators.UnitSet.of(Unit.objects.filter(pk__in=[u.pk for u in units]))
+    start, end = date(2023, 1, 1), date(2023, 12, 31)
+    month_starts = [date(2023, m, 1) for m in range(1, 13)]
+    month_ends = [add_months(m, 1) - timedelta(days=1) for m in month_starts]
+    rows = indicators.monthly(unit_set, start, end)
+    assert [r["active_caseload"] for r in rows] == [
+        python_persons(units, a, b) for a, b in zip(month_starts, month_ends, strict=True)
+    ]
+    per_unit = indicators.monthly_by_unit(unit_set, start, end, caseload=True)
+    for unit in units:
+        assert [r["active_caseload"] for r in per_unit[unit.pk]] == [
+            python_persons([unit], a, b) for a, b in zip(month_starts, month_ends, strict=True)
+        ]
