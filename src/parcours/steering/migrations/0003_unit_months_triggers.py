@@ -168,7 +168,9 @@ PERSONS = """
                  AND s.start_date < (t.year + interval '1 year')::date
                  AND (s.end_date IS NULL OR s.end_date > t.year
                       OR (s.end_date = s.start_date AND s.start_date >= t.year))
-            GROUP BY t.year, s.person_id, s.unit_id;"""
+            GROUP BY t.year, s.person_id, s.unit_id
+        -- two transactions writing stays of the same person at once: the later one's answer stands
+        ON CONFLICT (year, unit_id, person_id) DO UPDATE SET first = EXCLUDED.first;"""
 PERSON_CHANGED = (
     "(o.person_id, o.unit_id, o.start_date, o.end_date) IS DISTINCT FROM "
     "(n.person_id, n.unit_id, n.start_date, n.end_date)"
