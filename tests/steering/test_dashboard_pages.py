@@ -46,3 +46,30 @@ def test_dashboard_figures_trend_comparison_and_drilldown(world):
     bad = director.get("/pilotage/", {"perimetre": f"unit:{world.u1.pk}", "du": "2026-13-01"})
     assert bad.status_code == 422 and "AAAA-MM-JJ" in bad.content.decode()
     assert director.get("/pilotage/").status_code == 200  # default scope
+
+
+def test_large_scope_shows_the_first_units_and_every_unit_on_demand(world, monkeypatch):
+    from datetime import date
+
+    from parcours.directory.models import Unit, UnitCapacity
+    from parcours.steering import views
+
+    for name in ("Unité B", "Unité C"):
+        unit = Unit.objects.create(
+            establishment=world.e1,
+            name=name,
+            modality="residential",
+            public="child_protection",
+            opened_on=date(2015, 1, 1),
+        )
+        UnitCapacity.objects.create(unit=unit, capacity=4, valid_from=date(2015, 1, 1))
+    monkeypatch.setattr(views, "MAX_COMPARED_UNITS", 2)
+    director = client_for("directeur")
+    scope = {"perimetre": f"establishment:{world.e1.pk}", "du": "2026-01-01", "au": "2026-06-30"}
+    html = director.get("/pilotage/", scope).content.decode()
+    table = html[html.index('id="units"') :]
+    assert table.count("<tr><td>") == 2 and 'id="more-units"' in html and "unites=toutes" in html
+    html = director.get("/pilotage/", {**scope, "unites": "toutes"}).content.decode()
+    table = html[html.index('id="units"') :]
+    assert table.count("<tr><td>") == 3 and 'id="more-units"' not in html
+    assert "Internat Millau" in table and "Unité B" in table and "Unité C" in table

@@ -8,6 +8,7 @@ from django.db.models import Q
 from parcours.access import scoping
 from parcours.core.dates import today
 from parcours.core.errors import Invalid
+from parcours.directory.models import Unit
 from parcours.steering import indicators
 from parcours.steering.scope import Scope, resolve
 
@@ -89,14 +90,24 @@ def trend(user, scope_value: str, start: date | None = None, end: date | None = 
     return indicators.monthly(scope.units, start, end)
 
 
-def comparison(user, scope_value: str, start: date | None = None, end: date | None = None) -> list[dict]:
-    """The main figures unit by unit within the scope."""
+def comparison(
+    user, scope_value: str, start: date | None = None, end: date | None = None, *, limit: int | None = None
+) -> list[dict]:
+    """The main figures unit by unit within the scope (the first `limit` units, by establishment and
+    name, when a limit is given: only their figures are computed)."""
     start, end = period(start, end)
     scope = resolve(user, scope_value)
-    per_unit = indicators.by_unit(scope.units, start, end)
+    units = list(
+        scope.unit_queryset.order_by("establishment__name", "name", "pk").values_list(
+            "pk", "name", "establishment__name"
+        )[:limit]
+    )
+    unit_set = scope.units
+    if limit is not None:
+        unit_set = indicators.UnitSet.of(Unit.objects.filter(pk__in=[u[0] for u in units]))
+    per_unit = indicators.by_unit(unit_set, start, end)
     rows = []
-    units = scope.unit_queryset.order_by("establishment__name", "name")
-    for pk, name, establishment in units.values_list("pk", "name", "establishment__name"):
+    for pk, name, establishment in units:
         figures = per_unit.get(pk) or indicators.empty_unit_figures()
         rows.append({"unit": pk, "name": name, "establishment": establishment, **figures})
     return rows

@@ -51,6 +51,7 @@ def _date(value):
 
 
 MAX_UNIT_OPTIONS = 300
+MAX_COMPARED_UNITS = 100
 
 
 def _scopes(user, current: str | None = None):
@@ -97,6 +98,11 @@ def dashboard(request):
             raise Invalid({"perimetre": "Aucun périmètre à piloter pour votre compte."})
         figures = selectors.activity(request.user, scope, start, end)
         trend_start = max(start, add_months(date(end.year, end.month, 1), -11))
+        # the first units on the page, every unit on demand (or through the API and the report)
+        all_units = request.GET.get("unites") == "toutes"
+        units = selectors.comparison(
+            request.user, scope, start, end, limit=None if all_units else MAX_COMPARED_UNITS + 1
+        )
         context.update(
             figures=figures,
             cards=[
@@ -105,7 +111,8 @@ def dashboard(request):
                 if figures.get(key) is not None
             ],
             trend=selectors.trend(request.user, scope, trend_start, end),
-            units=selectors.comparison(request.user, scope, start, end),
+            shown_units=units if all_units else units[:MAX_COMPARED_UNITS],
+            more_units=not all_units and len(units) > MAX_COMPARED_UNITS,
             period_query=f"du={start.isoformat()}&au={end.isoformat()}",
             start=start,
             end=end,
