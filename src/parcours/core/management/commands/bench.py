@@ -139,11 +139,14 @@ class Command(BaseCommand):
         self.stdout.write(table(results))
         folder = Path.cwd() / "bench" / "results"
         folder.mkdir(parents=True, exist_ok=True)
-        run_now = {SCALES[s] for s in scales.split(",") if s.strip() in SCALES}
+        # the figures of this run replace those of the same benchmark in the previous summary
+        run_now = {(r.get("figure"), r.get("data")) for r in results}
         latest = folder / "latest.json"
         if latest.exists():  # keep the other data set's figures from the previous run in the summary
             kept = [
-                r for r in json.loads(latest.read_text()).get("results", []) if r.get("data") not in run_now
+                r
+                for r in json.loads(latest.read_text()).get("results", [])
+                if (r.get("figure"), r.get("data")) not in run_now
             ]
             results = kept + results
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
