@@ -73,3 +73,16 @@ def test_large_scope_shows_the_first_units_and_every_unit_on_demand(world, monke
     table = html[html.index('id="units"') :]
     assert table.count("<tr><td>") == 3 and 'id="more-units"' not in html
     assert "Internat Millau" in table and "Unité B" in table and "Unité C" in table
+
+
+def test_scope_selector_leaves_out_hundreds_of_units_but_keeps_the_current_one(world, monkeypatch):
+    from parcours.steering import views
+
+    director = client_for("directeur")
+    html = director.get("/pilotage/", {"perimetre": f"establishment:{world.e1.pk}"}).content.decode()
+    assert f'value="unit:{world.u1.pk}"' in html
+    monkeypatch.setattr(views, "MAX_UNIT_OPTIONS", 0)
+    html = director.get("/pilotage/", {"perimetre": f"establishment:{world.e1.pk}"}).content.decode()
+    assert f'value="unit:{world.u1.pk}"' not in html and f'value="establishment:{world.e1.pk}"' in html
+    html = director.get("/pilotage/", {"perimetre": f"unit:{world.u1.pk}"}).content.decode()
+    assert f'value="unit:{world.u1.pk}" selected' in html

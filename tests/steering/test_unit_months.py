@@ -164,7 +164,13 @@ def test_period_days_from_years_months_and_edges_equal_the_stays(units, start, e
     random_stays(units, 60, random.Random(3))
     end = end or today()
     split = unit_months.split(start, end)
-    assert split.years or split.months or (start, end) in split.live
+    # the parts cover the period exactly once: years, months and live ranges side by side
+    parts = [*split.live, *((a, add_months(b, 1) - timedelta(days=1)) for a, b in split.months)]
+    if split.years:
+        parts.append((split.years[0], date(split.years[1].year, 12, 31)))
+    parts.sort()
+    assert parts[0][0] == start and parts[-1][1] == end
+    assert all(b + timedelta(days=1) == a2 for (_, b), (a2, _) in zip(parts, parts[1:], strict=False))
     unit_set = indicators.UnitSet.of(Unit.objects.filter(pk__in=[u.pk for u in units]))
     figures = indicators.days(unit_set, start, end, with_caseload=True)
     assert figures["days_realised"] == Decimal(python_days(units, start, end))

@@ -35,19 +35,27 @@ class ActivityReport(models.Model):
         return f"Rapport {self.year} {self.scope}"
 
 
-class UnitMonth(models.Model):
-    """Per unit and calendar month, the days realised (stay days, unweighted), admissions and exits —
-    derived data kept up to date by PostgreSQL triggers on every write of a stay (migration 0003),
-    for the months up to the horizon (the last complete month). Indicators assemble a period from
-    these whole months plus its partial edges computed from the stays (steering.unit_months)."""
+class _UnitCounts(models.Model):
+    """Stay days (unweighted), admissions and exits of a unit over a period — derived data kept up to
+    date by PostgreSQL triggers on every write of a stay (migration 0003), up to the horizon (the
+    last complete month). Indicators assemble a period from whole years, whole months and partial
+    edges computed from the stays (steering.unit_months)."""
 
     unit = models.ForeignKey(
         "directory.Unit", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
     )
-    month = models.DateField()
     stay_days = models.BigIntegerField(default=0)
     admissions = models.IntegerField(default=0)
     exits = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class UnitMonth(_UnitCounts):
+    """Per unit and calendar month (month = its first day)."""
+
+    month = models.DateField()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "month"], name="unitmonth_unit_month")]
@@ -56,17 +64,10 @@ class UnitMonth(models.Model):
         return f"{self.unit_id} {self.month:%Y-%m}"
 
 
-class UnitYear(models.Model):
-    """The same figures per unit and complete calendar year (year = its 1 January), up to the
-    horizon: a year's indicators read one row per unit."""
+class UnitYear(_UnitCounts):
+    """Per unit and complete calendar year (year = its 1 January): a year reads one row per unit."""
 
-    unit = models.ForeignKey(
-        "directory.Unit", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
-    )
     year = models.DateField()
-    stay_days = models.BigIntegerField(default=0)
-    admissions = models.IntegerField(default=0)
-    exits = models.IntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="unityear_unit_year")]

@@ -62,8 +62,9 @@ def _scopes(user, current: str | None = None):
     establishments = scoping.establishments_visible_to(user).order_by("name").values_list("pk", "name")
     out += [(f"establishment:{pk}", f"— {name}") for pk, name in establishments]
     units = scoping.units_visible_to(user).order_by("name").values_list("pk", "name")
-    if len(units[: MAX_UNIT_OPTIONS + 1]) <= MAX_UNIT_OPTIONS:
-        out += [(f"unit:{pk}", f"—— {name}") for pk, name in units]
+    listed = list(units[: MAX_UNIT_OPTIONS + 1])
+    if len(listed) <= MAX_UNIT_OPTIONS:
+        out += [(f"unit:{pk}", f"—— {name}") for pk, name in listed]
     elif current and current.startswith("unit:") and current[5:].isdigit():
         out += [(f"unit:{pk}", f"—— {name}") for pk, name in units.filter(pk=int(current[5:]))]
     return out

@@ -144,26 +144,21 @@ UPSERT = """
             stay_days = t.stay_days + EXCLUDED.stay_days,
             admissions = t.admissions + EXCLUDED.admissions,
             exits = t.exits + EXCLUDED.exits;"""
-PERSONS = """
-        DELETE FROM steering_personunityear p USING (
-            SELECT DISTINCT d.person_id, y.y::date AS year
-            FROM ({source}) d,
-                 LATERAL generate_series(date_trunc('year', d.s::timestamp),
-                     LEAST(date_trunc('year', COALESCE(d.e, h)::timestamp),
-                           date_trunc('year', h + interval '1 month') - interval '1 year'),
-                     interval '1 year') AS y(y)
-        ) t WHERE p.person_id = t.person_id AND p.year = t.year;
-        INSERT INTO steering_personunityear (year, person_id, unit_id, first)
-            SELECT t.year, s.person_id, s.unit_id,
-                   s.unit_id = MIN(s.unit_id) OVER (PARTITION BY t.year, s.person_id)
-            FROM (
+TOUCHED = """
                 SELECT DISTINCT d.person_id, y.y::date AS year
                 FROM ({source}) d,
                      LATERAL generate_series(date_trunc('year', d.s::timestamp),
                          LEAST(date_trunc('year', COALESCE(d.e, h)::timestamp),
                                date_trunc('year', h + interval '1 month') - interval '1 year'),
-                         interval '1 year') AS y(y)
-            ) t
+                         interval '1 year') AS y(y)"""
+# the (person, complete year) pairs the statement touched: their rows deleted, then recomputed
+PERSONS = """
+        DELETE FROM steering_personunityear p USING ({touched}) t
+        WHERE p.person_id = t.person_id AND p.year = t.year;
+        INSERT INTO steering_personunityear (year, person_id, unit_id, first)
+            SELECT t.year, s.person_id, s.unit_id,
+                   s.unit_id = MIN(s.unit_id) OVER (PARTITION BY t.year, s.person_id)
+            FROM ({touched}) t
             JOIN pathways_stay s ON s.person_id = t.person_id
                  AND s.start_date < (t.year + interval '1 year')::date
                  AND (s.end_date IS NULL OR s.end_date > t.year
@@ -171,40 +166,37 @@ PERSONS = """
             GROUP BY t.year, s.person_id, s.unit_id
         -- two transactions writing stays of the same person at once: the later one's answer stands
         ON CONFLICT (year, unit_id, person_id) DO UPDATE SET first = EXCLUDED.first;"""
-PERSON_CHANGED = (
-    "(o.person_id, o.unit_id, o.start_date, o.end_date) IS DISTINCT FROM "
-    "(n.person_id, n.unit_id, n.start_date, n.end_date)"
-)
-CHANGED = "(o.unit_id, o.start_date, o.end_date) IS DISTINCT FROM (n.unit_id, n.start_date, n.end_date)"
-SQL = TRIGGER_SQL.replace(
-    "{upsert_insert}",
-    UPSERT.format(source="SELECT 1 AS sign, unit_id, start_date AS s, end_date AS e FROM new_rows"),
-).replace(
-    "{upsert_delete}",
-    UPSERT.format(source="SELECT -1 AS sign, unit_id, start_date AS s, end_date AS e FROM old_rows"),
-).replace(
-    "{upsert_update}",
-    UPSERT.format(
-        source="SELECT -1 AS sign, o.unit_id, o.start_date AS s, o.end_date AS e FROM old_rows o "
-        f"JOIN new_rows n ON n.id = o.id WHERE {CHANGED} UNION ALL "
-        "SELECT 1, n.unit_id, n.start_date, n.end_date FROM old_rows o "
-        f"JOIN new_rows n ON n.id = o.id WHERE {CHANGED}"
-    ),
-).replace(
-    "{persons_insert}",
-    PERSONS.format(source="SELECT person_id, start_date AS s, end_date AS e FROM new_rows"),
-).replace(
-    "{persons_delete}",
-    PERSONS.format(source="SELECT person_id, start_date AS s, end_date AS e FROM old_rows"),
-).replace(
-    "{persons_update}",
-    PERSONS.format(
-        source="SELECT o.person_id, o.start_date AS s, o.end_date AS e FROM old_rows o "
-        f"JOIN new_rows n ON n.id = o.id WHERE {PERSON_CHANGED} UNION ALL "
-        "SELECT n.person_id, n.start_date, n.end_date FROM old_rows o "
-        f"JOIN new_rows n ON n.id = o.id WHERE {PERSON_CHANGED}"
-    ),
-)
+
+
+def _sources(fields: tuple, changed: tuple, *, signed: bool) -> dict:
+    """The rows a statement wrote, as the SQL of a derived table (d.[sign,] fields, s, e): the new
+    rows of an INSERT, the old of a DELETE, both of an UPDATE (only the rows whose `changed`
+    columns, or dates, moved; the old counted -1 when signed)."""
+
+    def pick(alias, sign):
+        columns = ", ".join(f"{alias}.{f}" for f in fields)
+        return f"SELECT {f'{sign} AS sign, ' if signed else ''}{columns}, {alias}.start_date AS s, {alias}.end_date AS e"
+
+    compared = [*changed, "start_date", "end_date"]
+    moved = (
+        "FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE "
+        f"({', '.join('o.' + c for c in compared)}) IS DISTINCT FROM ({', '.join('n.' + c for c in compared)})"
+    )
+    return {
+        "insert": f"{pick('n', 1)} FROM new_rows n",
+        "delete": f"{pick('o', -1)} FROM old_rows o",
+        "update": f"{pick('o', -1)} {moved} UNION ALL {pick('n', 1)} {moved}",
+    }
+
+
+UNIT_SOURCES = _sources(("unit_id",), ("unit_id",), signed=True)
+PERSON_SOURCES = _sources(("person_id",), ("person_id", "unit_id"), signed=False)
+SQL = TRIGGER_SQL
+for op in ("insert", "delete", "update"):
+    SQL = SQL.replace("{upsert_" + op + "}", UPSERT.format(source=UNIT_SOURCES[op])).replace(
+        "{persons_" + op + "}",
+        PERSONS.format(touched=TOUCHED.format(source=PERSON_SOURCES[op])),
+    )
 
 REVERSE = """
 DROP INDEX IF EXISTS steering_unitmonth_by_month;
