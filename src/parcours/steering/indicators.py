@@ -365,6 +365,8 @@ def ruptures(units: UnitSet, start: date, end: date) -> dict:
     at the end of the stay before the gap), an exit without solution, a referral refused by every
     unit while no other referral of the person was open."""
     kinds = ", ".join(f"'{k}'" for k in PLACEMENT_MEASURES)
+    # a later stay need not be tested on its own: without one, MIN(n2.start_date) is NULL and the
+    # measure's condition fails (testing it too made PostgreSQL hash every stay of the base)
     (gaps,) = _one(
         f"""
         SELECT COUNT(*) FROM (
@@ -372,7 +374,6 @@ def ruptures(units: UnitSet, start: date, end: date) -> dict:
           WHERE s.unit_id IN ({units.sql}) AND s.end_date BETWEEN %s AND %s
             AND NOT EXISTS (SELECT 1 FROM pathways_stay o WHERE o.person_id = s.person_id AND o.id <> s.id
                             AND o.start_date <= s.end_date AND (o.end_date IS NULL OR o.end_date > s.end_date))
-            AND EXISTS (SELECT 1 FROM pathways_stay n WHERE n.person_id = s.person_id AND n.start_date > s.end_date)
             AND EXISTS (SELECT 1 FROM people_measure m WHERE m.person_id = s.person_id AND m.kind IN ({kinds})
                         AND (m.end_date IS NULL OR m.end_date >= s.end_date)
                         AND m.start_date < (SELECT MIN(n2.start_date) FROM pathways_stay n2
@@ -504,8 +505,8 @@ def _monthly_sql(units: UnitSet, months, *, group_unit: bool, caseload: bool = T
             figures["exits"] = int(r[-2] or 0)
             figures["active_caseload"] = r[-1] or 0
     if kept and caseload:
-        for r in _stays_by_month(units, kept, key, caseload=True, only_caseload=True):
-            slot(r[:-1])["active_caseload"] = r[-1] or 0
+        for r in _caseload_by_month(units, kept, group_unit=group_unit):
+            slot(r[:-1])["active_caseload"] = r[-1]
     for figures in out.values():
         figures["days_theoretical"] = _dec(figures["days_theoretical"])
         figures["days_realised"] = _dec(figures["days_realised"])
@@ -521,7 +522,39 @@ def _whole_month(month) -> bool:
     return a.day == 1 and b_excl.day == 1 and (b_excl.month - a.month) % 12 == 1
 
 
-def _stays_by_month(units: UnitSet, months, key: str, *, caseload: bool, only_caseload: bool = False):
+def _caseload_by_month(units: UnitSet, months, *, group_unit: bool):
+    """File active per month (and unit): persons with at least one day of stay in the month, each
+    counted once. One row per person (and unit) says in which months they were present — a flag per
+    month, set by any of their stays — then the flags are summed: no distinct count over the
+    (stay × month) pairs, whose sort was the cost of the monthly trend."""
+    d = _Dialect()
+    end = f"COALESCE(CASE WHEN s.end_date = s.start_date THEN {d.plus_one('s.start_date')} ELSE s.end_date END, %s)"
+    flags, flag_params = [], []
+    for i, (_, _, a, b_excl, open_excl, _) in enumerate(months):
+        flags.append(
+            f"MAX(CASE WHEN {d.least}({end}, %s) > {d.greatest}(s.start_date, %s) THEN 1 ELSE 0 END) AS f{i}"
+        )
+        flag_params += [_q(open_excl), _q(b_excl), _q(a)]
+    inner, outer, by_unit = (
+        ("s.unit_id, ", "p.unit_id, ", "GROUP BY p.unit_id") if group_unit else ("", "", "")
+    )
+    rows = _all(
+        f"""SELECT {outer}{", ".join(f"SUM(p.f{i})" for i in range(len(months)))}
+        FROM (SELECT {inner}{", ".join(flags)}
+              FROM pathways_stay s
+              WHERE s.unit_id IN ({units.sql}) AND s.start_date < %s AND (s.end_date IS NULL OR s.end_date >= %s)
+              GROUP BY {inner}s.person_id) p
+        {by_unit}""",
+        (*flag_params, *units.params, _q(months[-1][3]), _q(months[0][2])),
+    )
+    width = 1 if group_unit else 0
+    for r in rows:
+        for i, month in enumerate(months):
+            if r[width + i]:
+                yield (month[0], *r[:width], int(r[width + i]))
+
+
+def _stays_by_month(units: UnitSet, months, key: str, *, caseload: bool):
     """Per month (and unit) from the stays: weighted days, admissions, exits, file active (a distinct
     count, only when asked) — the stays of the months selected once, then spread over them."""
     d = _Dialect()
@@ -533,14 +566,10 @@ def _stays_by_month(units: UnitSet, months, key: str, *, caseload: bool, only_ca
     )
     first, last_excl = months[0][2], months[-1][3]
     distinct = f"COUNT(DISTINCT CASE WHEN {stay_days} > 0 THEN s.person_id END)" if caseload else "0"
-    figures = (
-        distinct
-        if only_caseload
-        else f"""SUM({stay_days} * {weight}),
+    figures = f"""SUM({stay_days} * {weight}),
                SUM(CASE WHEN s.start_date >= m.a AND s.start_date < m.b_excl THEN 1 ELSE 0 END),
                SUM(CASE WHEN s.end_date >= m.a AND s.end_date < m.b_excl THEN 1 ELSE 0 END),
                {distinct}"""
-    )
     return _all(
         f"""{cte}
         SELECT {key}, {figures}
