@@ -37,6 +37,26 @@ def test_tokens_hashed_revocable_expiring(world):
     assert services.user_for_token(other) is None
 
 
+def test_token_of_an_inactive_user_refused_and_use_recorded(world):
+    key = services.issue_token(world.educator, "test")
+    token = ApiToken.objects.get(key_hash=ApiToken.hash(key))
+    assert token.last_used_at is None
+    user = services.user_for_token(key)
+    assert user == world.educator and user.has_usable_password() == world.educator.has_usable_password()
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now() - timedelta(minutes=4))
+    services.user_for_token(key)
+    assert ApiToken.objects.get(pk=token.pk).last_used_at < timezone.now() - timedelta(minutes=3)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now() - timedelta(minutes=6))
+    services.user_for_token(key)
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > timezone.now() - timedelta(minutes=1)
+    world.educator.is_active = False
+    world.educator.save(update_fields=["is_active"])
+    assert services.user_for_token(key) is None
+    assert services.user_for_token("prc_" + "x" * 43) is None
+
+
 def test_two_factor_required_by_admin_only(world):
     import pyotp
 
