@@ -45,8 +45,9 @@ class ErrorOut(Schema):
     errors: list[FieldError] = []
 
 
-def page(queryset, limit: int, offset: int) -> tuple[int, list]:
-    """Apply ?limit= (default 50, max 500) and ?offset= to a queryset: (count, items)."""
+def page(queryset, limit: int, offset: int, *, fetch=None) -> tuple[int, list]:
+    """Apply ?limit= (default 50, max 500) and ?offset= to a queryset: (count, items). fetch(limit,
+    offset), when given, reads the items a faster way than slicing the queryset."""
     from parcours.core.errors import Invalid
 
     errors = {}
@@ -56,7 +57,8 @@ def page(queryset, limit: int, offset: int) -> tuple[int, list]:
         errors["offset"] = "Entre 0 et 100 000 000."
     if errors:
         raise Invalid(errors)
-    return queryset.count(), list(queryset[offset : offset + limit])
+    items = fetch(limit, offset) if fetch else list(queryset[offset : offset + limit])
+    return queryset.count(), items
 
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}

@@ -36,7 +36,12 @@ def list_persons(request, search: str = "", limit: int = 50, offset: int = 0):
     """Persons in scope; ?search= matches names, accents and case ignored. The listing is audited."""
     if len(search) > 100:
         raise Invalid({"search": "100 caractères au plus."})
-    count, items = page(selectors.search_persons(request.user, search), limit, offset)
+    count, items = page(
+        selectors.search_persons(request.user, search),
+        limit,
+        offset,
+        fetch=lambda n, skip: selectors.search_page(request.user, search, n, skip),
+    )
     audit(request.user, AuditAction.SEARCH, "person", query=search[:100], ids=[p.pk for p in items])
     return {"count": count, "items": items}
 

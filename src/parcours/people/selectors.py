@@ -1,7 +1,9 @@
 """Read queries on the dossier unique, always scoped to the acting user; reads of a record are audited
 by the callers that show it (views and API) through open_record()."""
 
+from django.db import connection
 from django.db.models import Prefetch, Q
+from django.db.models.expressions import RawSQL
 
 from parcours.access import scoping
 from parcours.access.models import AuditAction
@@ -16,12 +18,49 @@ from parcours.people.models import Document, Measure, Note, Person, RecordChange
 def search_persons(user, query: str = "", *, include_archived: bool = True):
     """Persons in scope whose names contain every word of the query, accents and case ignored
     (so 'joel dupont', 'DUPONT Joël' and 'dup' all find Joël Dupont)."""
-    qs = Person.objects.visible_to(user).filter(merged_into__isnull=True)
-    if not include_archived:
-        qs = qs.filter(archived_at__isnull=True)
+    qs = _searchable(user, include_archived)
     for word in fold(query).split():
         qs = qs.filter(search_name__contains=word)
-    return qs.select_related("commune").order_by("last_name", "first_name", "id")
+    return qs.select_related("commune").order_by(*NAME_ORDER)
+
+
+NAME_ORDER = ("last_name", "first_name", "id")
+
+
+def _searchable(user, include_archived: bool):
+    qs = Person.objects.visible_to(user).filter(merged_into__isnull=True)
+    return qs if include_archived else qs.filter(archived_at__isnull=True)
+
+
+# How many persons, in name order, are looked at first for a frequent fragment.
+SEARCH_HEAD = 20_000
+
+
+def search_page(user, query: str, limit: int, offset: int = 0, *, include_archived: bool = True) -> list:
+    """One page of search_persons(), found fast whatever the fragment's frequency.
+
+    The trigram index finds the matches of a rare fragment at once, but a frequent one ("mar":
+    tens of thousands of persons at national size) makes PostgreSQL fetch and sort every match for
+    the first page. So the first SEARCH_HEAD persons in name order are tried first, read from the
+    name-order index with their folded names (migration people 0003, whose condition the query
+    repeats): when their first matches fill the page once the scope is applied, the page is exact —
+    every later match sorts after them. Otherwise the full search answers."""
+    words = fold(query).split()
+    if words:
+        name_order = ", ".join(NAME_ORDER)
+        like = " AND ".join(["h.search_name LIKE %s"] * len(words))
+        patterns = [f"%{connection.ops.prep_for_like_query(w)}%" for w in words]
+        head = RawSQL(
+            f"""SELECT h.id FROM (SELECT {name_order}, search_name FROM {Person._meta.db_table}
+                                  WHERE search_name <> '' ORDER BY {name_order} LIMIT %s) h
+                WHERE {like} ORDER BY {name_order} LIMIT %s""",
+            (SEARCH_HEAD, *patterns, 4 * (offset + limit)),
+        )
+        qs = _searchable(user, include_archived).filter(pk__in=head)
+        found = list(qs.select_related("commune").order_by(*NAME_ORDER)[offset : offset + limit])
+        if len(found) == limit:
+            return found
+    return list(search_persons(user, query, include_archived=include_archived)[offset : offset + limit])
 
 
 def note_levels(user, person: Person) -> set[str]:

@@ -44,7 +44,7 @@ TABS = [
 def search(request):
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    results = selectors.search_persons(request.user, query)[:100] if query else []
+    results = selectors.search_page(request.user, query, 100) if query else []
     if query:
         audit(request.user, AuditAction.SEARCH, "person", query=query[:100], ids=[p.pk for p in results])
     return render(
