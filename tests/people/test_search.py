@@ -35,7 +35,9 @@ def crowd(world):
 
 
 def full(user, query, limit, offset, include_archived=True):
-    return list(selectors.search_persons(user, query, include_archived=include_archived)[offset : offset + limit])
+    return list(
+        selectors.search_persons(user, query, include_archived=include_archived)[offset : offset + limit]
+    )
 
 
 @pytest.mark.parametrize("head", [5, 25, 1000])

@@ -89,6 +89,42 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def record(results: list[dict], folder: Path, stamp: str | None = None) -> list[dict]:
+    """Write this run's results to folder/results/<stamp>.json; merge them into latest.json, where
+    they replace the same benchmarks of earlier runs and leave the others (a run of one data set
+    keeps the other's figures); put the merged table between the marks of folder/README.md."""
+    stamp = stamp or timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    results_dir = folder / "results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+
+    def payload(rows):
+        return json.dumps({"at": stamp, "cpus": os.cpu_count(), "results": rows}, indent=2, default=str)
+
+    (results_dir / f"{stamp}.json").write_text(payload(results))
+    run_now = {(r.get("figure"), r.get("data")) for r in results}
+    latest = results_dir / "latest.json"
+    kept = []
+    if latest.exists():
+        kept = [
+            r
+            for r in json.loads(latest.read_text()).get("results", [])
+            if (r.get("figure"), r.get("data")) not in run_now
+        ]
+    merged = kept + results
+    latest.write_text(payload(merged))
+    readme = folder / "README.md"
+    if readme.exists():
+        text = readme.read_text()
+        if MARK_START in text and MARK_END in text:
+            head, rest = text.split(MARK_START, 1)
+            _, tail = rest.split(MARK_END, 1)
+            block = (
+                f"{MARK_START}\nLatest run ({stamp}, {os.cpu_count()} CPUs):\n\n{table(merged)}\n{MARK_END}"
+            )
+            readme.write_text(head + block + tail)
+    return merged
+
+
 class Command(BaseCommand):
     help = "Benchmarks aux échelles département et nationale (PostgreSQL) : tableau imprimé, JSON dans bench/results/."
 
@@ -137,27 +173,4 @@ class Command(BaseCommand):
             results += json.loads(Path(path).read_text())
             os.unlink(path)
         self.stdout.write(table(results))
-        folder = Path.cwd() / "bench" / "results"
-        folder.mkdir(parents=True, exist_ok=True)
-        # the figures of this run replace those of the same benchmark in the previous summary
-        run_now = {(r.get("figure"), r.get("data")) for r in results}
-        latest = folder / "latest.json"
-        if latest.exists():  # keep the other data set's figures from the previous run in the summary
-            kept = [
-                r
-                for r in json.loads(latest.read_text()).get("results", [])
-                if (r.get("figure"), r.get("data")) not in run_now
-            ]
-            results = kept + results
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-        payload = json.dumps({"at": stamp, "cpus": os.cpu_count(), "results": results}, indent=2, default=str)
-        (folder / f"{stamp}.json").write_text(payload)
-        (folder / "latest.json").write_text(payload)
-        readme = Path.cwd() / "bench" / "README.md"
-        if readme.exists():
-            text = readme.read_text()
-            if MARK_START in text and MARK_END in text:
-                head, rest = text.split(MARK_START, 1)
-                _, tail = rest.split(MARK_END, 1)
-                block = f"{MARK_START}\nLatest run ({stamp}, {os.cpu_count()} CPUs):\n\n{table(results)}\n{MARK_END}"
-                readme.write_text(head + block + tail)
+        record(results, Path.cwd() / "bench")
