@@ -1,11 +1,12 @@
 import threading
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection, connections
 
 from parcours.admissions import services
 from parcours.admissions.models import Decision, Notification, Referral
+from parcours.core.dates import today
 from parcours.core.errors import Conflict
 from parcours.directory.models import Unit, UnitCapacity
 from parcours.pathways.models import Stay
@@ -31,16 +32,22 @@ def intake(world):
     return world
 
 
+def day(offset: int) -> str:
+    """A date relative to today, so that holds, deadlines and admissions keep their meaning whatever
+    the day the suite runs (the tests were written on day 0)."""
+    return (today() + timedelta(days=offset)).isoformat()
+
+
 def referral_body(world, person, **extra):
     body = {
         "person": person,
         "modality": "residential",
         "public": "child_protection",
-        "wished_date": "2026-12-01",
+        "wished_date": day(8),
         "reason": "Placement judiciaire ordonné",
         "target_units": [world.u1.pk],
         "family_informed": True,
-        "family_informed_on": "2026-11-20",
+        "family_informed_on": day(-3),
     }
     body.update(extra)
     return body
@@ -111,13 +118,11 @@ def test_status_transitions(api, intake):
     rid = api.director.post(
         "/referrals", referral_body(intake, intake.child.pk, organisation=intake.assoc.pk, target_units=[])
     ).data["id"]
-    session = api.director.post(
-        "/commission-sessions", {"date": "2026-11-25", "organisation": intake.assoc.pk}
-    )
+    session = api.director.post("/commission-sessions", {"date": day(2), "organisation": intake.assoc.pk})
     assert session.status_code == 403  # an establishment director does not lead the association's commission
     session = api.admin.post(
         "/commission-sessions",
-        {"date": "2026-11-25", "organisation": intake.assoc.pk, "members": [intake.director.pk]},
+        {"date": day(2), "organisation": intake.assoc.pk, "members": [intake.director.pk]},
     )
     assert session.status_code == 201, session.data
     on_agenda = api.admin.post(f"/commission-sessions/{session.data['id']}/referrals", {"referral": rid})
@@ -147,9 +152,7 @@ def test_status_transitions(api, intake):
         == 422
     )
     assert (
-        api.admin.post(
-            f"/referrals/{rid}/admit", {"unit": intake.u1.pk, "start_date": "2026-12-01"}
-        ).status_code
+        api.admin.post(f"/referrals/{rid}/admit", {"unit": intake.u1.pk, "start_date": day(8)}).status_code
         == 409
     )
     assert (
@@ -171,20 +174,18 @@ def test_accept_hold_and_admit(api, intake):
     )
     rid = api.director.post("/referrals", referral_body(intake, newcomer.pk)).data["id"]
     api.director.post(f"/referrals/{rid}/decisions", {"unit": intake.u1.pk, "decision": "accepted"})
-    vacancy = api.director.get(f"/units/{intake.u1.pk}/vacancy", {"on": "2026-12-01"}).data
+    vacancy = api.director.get(f"/units/{intake.u1.pk}/vacancy", {"on": day(8)}).data
     assert (vacancy["occupied"], vacancy["held"], vacancy["vacant"]) == (
         1,
         1,
         0,
     )  # the accepted child holds it
-    stay = api.director.post(f"/referrals/{rid}/admit", {"unit": intake.u1.pk, "start_date": "2026-12-01"})
+    stay = api.director.post(f"/referrals/{rid}/admit", {"unit": intake.u1.pk, "start_date": day(8)})
     assert stay.status_code == 201, stay.data
     detail = api.director.get(f"/referrals/{rid}").data
     assert detail["status"] == "admitted" and detail["stay"] == stay.data["id"]
     assert (
-        api.director.post(
-            f"/referrals/{rid}/admit", {"unit": intake.u1.pk, "start_date": "2026-12-02"}
-        ).status_code
+        api.director.post(f"/referrals/{rid}/admit", {"unit": intake.u1.pk, "start_date": day(9)}).status_code
         == 409
     )
     other = Person.objects.create(
@@ -192,7 +193,7 @@ def test_accept_hold_and_admit(api, intake):
     )
     rid2 = api.director.post("/referrals", referral_body(intake, other.pk)).data["id"]
     api.director.post(f"/referrals/{rid2}/decisions", {"unit": intake.u1.pk, "decision": "waiting_list"})
-    full = api.director.post(f"/referrals/{rid2}/admit", {"unit": intake.u1.pk, "start_date": "2026-12-05"})
+    full = api.director.post(f"/referrals/{rid2}/admit", {"unit": intake.u1.pk, "start_date": day(12)})
     assert full.status_code == 409
     waiting = api.director.get(f"/units/{intake.u1.pk}/waiting-list").data
     assert [(w["rank"], w["referral"]) for w in waiting] == [(1, rid2)]
@@ -207,9 +208,7 @@ def test_emergency_admission_without_decision(api, intake):
         "/referrals",
         referral_body(intake, child.pk, emergency=True, target_units=[], modality="home_placement"),
     ).data["id"]
-    admitted = api.director.post(
-        f"/referrals/{rid}/admit", {"unit": intake.u3.pk, "start_date": "2026-11-23"}
-    )
+    admitted = api.director.post(f"/referrals/{rid}/admit", {"unit": intake.u3.pk, "start_date": day(0)})
     assert admitted.status_code == 201 and admitted.data["emergency"] is True
 
 
@@ -266,16 +265,16 @@ def test_matches_filters_and_ranking(api, intake):
         "/referrals", referral_body(intake, child.pk, modality="home_placement", target_units=[])
     )
     assert rid.status_code == 201, rid.data
-    matches = api.admin.get(f"/referrals/{rid.data['id']}/matches", {"on": "2026-12-01"}).data
+    matches = api.admin.get(f"/referrals/{rid.data['id']}/matches", {"on": day(8)}).data
     units = [m["unit"] for m in matches]
     assert units == [intake.u3.pk, u4.pk]  # the girls' unit and the 15–18 unit do not fit
     best = matches[0]
     assert "fratrie déjà accueillie dans l'unité" in best["reasons"]
     assert "commune desservie par l'unité" in best["reasons"]
     assert any("km" in r for r in best["reasons"]) and best["score"] > matches[1]["score"]
-    UnitCapacity.objects.create(unit=u4, capacity=0, valid_from=date(2026, 11, 30))
+    UnitCapacity.objects.create(unit=u4, capacity=0, valid_from=today() + timedelta(days=7))
     assert [
-        m["unit"] for m in api.admin.get(f"/referrals/{rid.data['id']}/matches", {"on": "2026-12-01"}).data
+        m["unit"] for m in api.admin.get(f"/referrals/{rid.data['id']}/matches", {"on": day(8)}).data
     ] == [intake.u3.pk]
 
 
@@ -331,9 +330,7 @@ def test_non_emergency_referral_needs_a_decision_before_admission(api, intake):
         first_name="Tim", last_name="Att", birth_date=date(2012, 5, 5), sex="m", home_establishment=intake.e1
     )
     rid = api.director.post("/referrals", referral_body(intake, child.pk)).data["id"]
-    response = api.director.post(
-        f"/referrals/{rid}/admit", {"unit": intake.u1.pk, "start_date": "2026-12-01"}
-    )
+    response = api.director.post(f"/referrals/{rid}/admit", {"unit": intake.u1.pk, "start_date": day(8)})
     assert response.status_code == 409 and response.data["errors"][0]["field"] == "status"
     assert not Stay.objects.filter(person=child).exists()
 
@@ -350,7 +347,7 @@ def test_place_freed_notifies_head_of_service_and_emergency_deadlines(api, intak
     stay = Stay.objects.get(person=intake.child)
     assert (
         api.director.post(
-            f"/stays/{stay.pk}/end", {"end_date": "2026-11-20", "exit_reason": "return_home"}
+            f"/stays/{stay.pk}/end", {"end_date": day(-3), "exit_reason": "return_home"}
         ).status_code
         == 200
     )
@@ -360,9 +357,9 @@ def test_place_freed_notifies_head_of_service_and_emergency_deadlines(api, intak
         first_name="Ugo", last_name="Urg", birth_date=date(2012, 1, 1), sex="m", home_establishment=intake.e1
     )
     rid2 = api.director.post("/referrals", referral_body(intake, urgent.pk, emergency=True)).data["id"]
-    api.director.post(f"/referrals/{rid2}/admit", {"unit": intake.u1.pk, "start_date": "2026-11-21"})
+    api.director.post(f"/referrals/{rid2}/admit", {"unit": intake.u1.pk, "start_date": day(-2)})
     detail = api.director.get(f"/referrals/{rid2}").data
-    assert detail["follow_up_due"] == "2026-11-24" and detail["emergency_end_due"] == "2026-12-21"
+    assert detail["follow_up_due"] == day(1) and detail["emergency_end_due"] == day(28)
 
 
 def test_documents_shared_per_unit_until_admission(api, intake):
@@ -415,7 +412,7 @@ def test_commission_minutes_pdf(api, intake):
     ).data["id"]
     session = api.admin.post(
         "/commission-sessions",
-        {"date": "2026-11-25", "organisation": intake.assoc.pk, "members": [intake.director.pk]},
+        {"date": day(2), "organisation": intake.assoc.pk, "members": [intake.director.pk]},
     ).data
     api.admin.post(f"/commission-sessions/{session['id']}/referrals", {"referral": rid})
     api.admin.post(
@@ -428,7 +425,7 @@ def test_commission_minutes_pdf(api, intake):
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     for expected in (
-        "25/11/2026",
+        date.fromisoformat(day(2)).strftime("%d/%m/%Y"),
         "DUPONT-MARTIN",
         "Internat Millau",
         "Profil hors projet de service",
