@@ -102,16 +102,17 @@ def _num(value) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(str(value or 0))
 
 
-def _stay_days_sql(d: _Dialect) -> str:
+def _stay_days_sql(d: _Dialect, open_end: str = "%s", period_end: str = "%s", start: str = "%s") -> str:
     """Days a stay counts from the first day of the period to the day after its last: entry counted,
     exit not, a same-day stay counts one, an open stay runs until the day after the end of the period
-    (or after today if earlier). Parameters, in this order: open end, period end (excluded), start."""
+    (or after today if earlier). By default parameters, in this order: open end, period end
+    (excluded), start; or the SQL expressions given for them."""
     end = (
         f"COALESCE(CASE WHEN s.end_date = s.start_date THEN {d.plus_one('s.start_date')} "
-        f"ELSE s.end_date END, %s)"
+        f"ELSE s.end_date END, {open_end})"
     )
-    lo = f"{d.greatest}(s.start_date, %s)"
-    hi = f"{d.least}({end}, %s)"
+    lo = f"{d.greatest}(s.start_date, {start})"
+    hi = f"{d.least}({end}, {period_end})"
     return f"{d.greatest}({d.days(lo, hi)}, 0)"
 
 
@@ -527,13 +528,10 @@ def _caseload_by_month(units: UnitSet, months, *, group_unit: bool):
     counted once. One row per person (and unit) says in which months they were present — a flag per
     month, set by any of their stays — then the flags are summed: no distinct count over the
     (stay × month) pairs, whose sort was the cost of the monthly trend."""
-    d = _Dialect()
-    end = f"COALESCE(CASE WHEN s.end_date = s.start_date THEN {d.plus_one('s.start_date')} ELSE s.end_date END, %s)"
+    stay_days = _stay_days_sql(_Dialect())
     flags, flag_params = [], []
     for i, (_, _, a, b_excl, open_excl, _) in enumerate(months):
-        flags.append(
-            f"MAX(CASE WHEN {d.least}({end}, %s) > {d.greatest}(s.start_date, %s) THEN 1 ELSE 0 END) AS f{i}"
-        )
+        flags.append(f"MAX(CASE WHEN {stay_days} > 0 THEN 1 ELSE 0 END) AS f{i}")
         flag_params += [_q(open_excl), _q(b_excl), _q(a)]
     inner, outer, by_unit = (
         ("s.unit_id, ", "p.unit_id, ", "GROUP BY p.unit_id") if group_unit else ("", "", "")
@@ -557,13 +555,9 @@ def _caseload_by_month(units: UnitSet, months, *, group_unit: bool):
 def _stays_by_month(units: UnitSet, months, key: str, *, caseload: bool):
     """Per month (and unit) from the stays: weighted days, admissions, exits, file active (a distinct
     count, only when asked) — the stays of the months selected once, then spread over them."""
-    d = _Dialect()
     cte, cte_params = _months_cte(months)
     weight = "(CASE WHEN u.opening_days < 365 THEN u.opening_days * 1.0 / m.diy ELSE 1.0 END)"
-    end = f"COALESCE(CASE WHEN s.end_date = s.start_date THEN {d.plus_one('s.start_date')} ELSE s.end_date END, m.open_excl)"
-    stay_days = (
-        f"{d.greatest}({d.days(f'{d.greatest}(s.start_date, m.a)', f'{d.least}({end}, m.b_excl)')}, 0)"
-    )
+    stay_days = _stay_days_sql(_Dialect(), "m.open_excl", "m.b_excl", "m.a")
     first, last_excl = months[0][2], months[-1][3]
     distinct = f"COUNT(DISTINCT CASE WHEN {stay_days} > 0 THEN s.person_id END)" if caseload else "0"
     figures = f"""SUM({stay_days} * {weight}),

@@ -3,6 +3,8 @@ constraint (a same-day stay occupies its day). Other databases rely on the servi
 
 from django.db import migrations
 
+from parcours.core.migration_ops import postgres_only
+
 SQL = """
 CREATE EXTENSION IF NOT EXISTS btree_gist;
 ALTER TABLE pathways_stay ADD CONSTRAINT stay_no_overlap EXCLUDE USING gist (
@@ -14,16 +16,6 @@ ALTER TABLE pathways_stay ADD CONSTRAINT stay_no_overlap EXCLUDE USING gist (
 REVERSE = "ALTER TABLE pathways_stay DROP CONSTRAINT IF EXISTS stay_no_overlap;"
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(SQL)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(REVERSE)
-
-
 class Migration(migrations.Migration):
     dependencies = [("pathways", "0001_initial")]
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [postgres_only(SQL, REVERSE)]

@@ -8,6 +8,8 @@ trigram index."""
 
 from django.db import migrations
 
+from parcours.core.migration_ops import postgres_only
+
 SQL = """
 CREATE INDEX IF NOT EXISTS people_person_name_order
 ON people_person (last_name, first_name, id) INCLUDE (search_name) WHERE search_name <> '';
@@ -15,16 +17,6 @@ ON people_person (last_name, first_name, id) INCLUDE (search_name) WHERE search_
 REVERSE = "DROP INDEX IF EXISTS people_person_name_order;"
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(SQL)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(REVERSE)
-
-
 class Migration(migrations.Migration):
     dependencies = [("people", "0002_search_trigram_postgres")]
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [postgres_only(SQL, REVERSE)]

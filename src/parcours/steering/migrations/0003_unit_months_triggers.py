@@ -5,6 +5,8 @@ databases compute every figure from the stays."""
 
 from django.db import migrations
 
+from parcours.core.migration_ops import postgres_only
+
 TRIGGER_SQL = r"""
 -- whole months of a period for a set of units: an index-only range scan
 CREATE INDEX steering_unitmonth_by_month ON steering_unitmonth (month, unit_id)
@@ -209,16 +211,6 @@ DROP FUNCTION IF EXISTS steering_stay_months(date, date, date);
 """
 
 
-def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(SQL)
-
-
-def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(REVERSE)
-
-
 class Migration(migrations.Migration):
     dependencies = [("steering", "0002_unit_months"), ("pathways", "0003_stay_end_date_index")]
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [postgres_only(SQL, REVERSE)]
