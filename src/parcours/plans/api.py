@@ -14,9 +14,9 @@ from parcours.plans.schemas import (
     DueOut,
     EvaluationIn,
     EvaluationOut,
-    ObjectiveIn,
-    ObjectiveOut,
     PlanIn,
+    PlanObjectiveIn,
+    PlanObjectiveOut,
     PlanOut,
     PlanPatch,
     SerafinOut,
@@ -87,8 +87,8 @@ def serafin(request):
     return serafin_rows()
 
 
-@router.post("/plans/{plan_id}/objectives", response={201: ObjectiveOut, **ERRORS})
-def add_objective(request, plan_id: int, data: ObjectiveIn):
+@router.post("/plans/{plan_id}/objectives", response={201: PlanObjectiveOut, **ERRORS})
+def add_objective(request, plan_id: int, data: PlanObjectiveIn):
     payload = data.dict()
     return Status(201, services.add_objective(request.user, plan_id, **payload))
 

@@ -16,14 +16,14 @@ class ActionSchema(Schema):
     due_date: date | None = None
 
 
-class ObjectiveIn(Schema):
+class PlanObjectiveIn(Schema):
     domain: str
     description: str
     expected_results: str = ""
     actions: list[ActionSchema] = []
 
 
-class ObjectiveOut(Schema):
+class PlanObjectiveOut(Schema):
     id: int
     domain: str
     description: str
@@ -70,7 +70,7 @@ class PlanOut(Schema):
     family_expression: str
     needs: list[NeedSchema]
     partners: list[PartnerSchema]
-    objectives: list[ObjectiveOut]
+    objectives: list[PlanObjectiveOut]
 
     @staticmethod
     def resolve_objectives(obj):

@@ -10,12 +10,12 @@ from parcours.api.common import ERRORS
 from parcours.steering import selectors, services
 from parcours.steering.models import ReportStatus
 from parcours.steering.schemas import (
+    ActivityReportIn,
     DrillQuery,
     DrillRow,
     IndicatorQuery,
     IndicatorsOut,
     MonthOut,
-    ReportIn,
     ReportOut,
     UnitFiguresOut,
 )
@@ -84,7 +84,7 @@ def drill_row(kind: str, obj) -> dict:
 
 
 @router.post("/activity-reports", response={202: ReportOut, **ERRORS})
-def request_report(request, data: ReportIn):
+def request_report(request, data: ActivityReportIn):
     """Queue the annual activity report (PDF with charts and Excel workbook) of a scope."""
     return Status(202, services.request_report(request.user, scope=data.scope, year=data.year))
 

@@ -82,7 +82,7 @@ class DrillRow(Schema):
     emergency: bool = False
 
 
-class ReportIn(Schema):
+class ActivityReportIn(Schema):
     scope: str
     year: int
 

@@ -10,11 +10,13 @@ from parcours.api.common import ERRORS, list_of, page
 from parcours.steering.cpom import selectors, services
 from parcours.steering.cpom.choices import COMPUTED_KEYS, RATE_KEYS
 from parcours.steering.cpom.schemas import (
-    ActionIn,
-    ActionOut,
     ActionPatch,
     ComputedKeyOut,
+    CpomActionIn,
+    CpomActionOut,
     CpomIn,
+    CpomObjectiveIn,
+    CpomObjectiveOut,
     CpomOut,
     CpomPatch,
     CpomSummaryOut,
@@ -22,8 +24,6 @@ from parcours.steering.cpom.schemas import (
     IndicatorIn,
     IndicatorOut,
     IndicatorPatch,
-    ObjectiveIn,
-    ObjectiveOut,
     ObjectivePatch,
     ProgrammeOut,
     StageIn,
@@ -73,18 +73,18 @@ def update_cpom(request, cpom_id: int, data: CpomPatch):
     return selectors.cpom_tree(request.user, cpom_id)
 
 
-@router.post("/cpoms/{cpom_id}/objectives", response={201: ObjectiveOut, **ERRORS})
-def add_objective(request, cpom_id: int, data: ObjectiveIn):
+@router.post("/cpoms/{cpom_id}/objectives", response={201: CpomObjectiveOut, **ERRORS})
+def add_objective(request, cpom_id: int, data: CpomObjectiveIn):
     return Status(201, services.add_objective(request.user, cpom_id, **data.dict()))
 
 
-@router.patch("/cpom-objectives/{objective_id}", response={200: ObjectiveOut, **ERRORS})
+@router.patch("/cpom-objectives/{objective_id}", response={200: CpomObjectiveOut, **ERRORS})
 def update_objective(request, objective_id: int, data: ObjectivePatch):
     return services.update_objective(request.user, objective_id, **data.dict(exclude_unset=True))
 
 
-@router.post("/cpom-objectives/{objective_id}/actions", response={201: ActionOut, **ERRORS})
-def add_action(request, objective_id: int, data: ActionIn):
+@router.post("/cpom-objectives/{objective_id}/actions", response={201: CpomActionOut, **ERRORS})
+def add_action(request, objective_id: int, data: CpomActionIn):
     return Status(201, services.add_action(request.user, objective_id, **data.dict()))
 
 
@@ -94,7 +94,7 @@ def add_objective_indicator(request, objective_id: int, data: IndicatorIn):
     return Status(201, services.add_indicator(request.user, objective=objective_id, **data.dict()))
 
 
-@router.patch("/cpom-actions/{action_id}", response={200: ActionOut, **ERRORS})
+@router.patch("/cpom-actions/{action_id}", response={200: CpomActionOut, **ERRORS})
 def update_action(request, action_id: int, data: ActionPatch):
     return services.update_action(request.user, action_id, **data.dict(exclude_unset=True))
 

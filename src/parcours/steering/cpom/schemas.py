@@ -29,7 +29,7 @@ class CpomPatch(Schema):
     establishments: list[int] | None = None
 
 
-class ObjectiveIn(Schema):
+class CpomObjectiveIn(Schema):
     title: str
     number: int | None = None
 
@@ -39,7 +39,7 @@ class ObjectivePatch(Schema):
     number: int | None = None
 
 
-class ActionIn(Schema):
+class CpomActionIn(Schema):
     number: str
     title: str
     pilot: str = ""
@@ -147,7 +147,7 @@ class StageOut(Schema):
     progress: dict[str, str]
 
 
-class ActionOut(Schema):
+class CpomActionOut(Schema):
     id: int
     objective: int = Field(..., alias="objective_id")
     number: str
@@ -172,12 +172,12 @@ class ActionOut(Schema):
         return list(obj.indicators.all())
 
 
-class ObjectiveOut(Schema):
+class CpomObjectiveOut(Schema):
     id: int
     cpom: int = Field(..., alias="cpom_id")
     number: int
     title: str
-    actions: list[ActionOut]
+    actions: list[CpomActionOut]
     indicators: list[IndicatorOut]
 
     @staticmethod
@@ -204,7 +204,7 @@ class CpomOut(CpomSummaryOut):
     signatories: list[str]
     years: list[int]
     establishments: list[int]
-    objectives: list[ObjectiveOut]
+    objectives: list[CpomObjectiveOut]
 
     @staticmethod
     def resolve_establishments(obj):

@@ -12,21 +12,21 @@ from parcours.core.dates import today
 from parcours.steering.incidents import export, selectors, services
 from parcours.steering.incidents.schemas import (
     ActionDoneIn,
-    ActionIn,
-    ActionOut,
     AnalysisIn,
     ClassifyIn,
     CloseIn,
     FiguresOut,
     FiguresQuery,
+    IncidentActionIn,
+    IncidentActionOut,
     IncidentIn,
     IncidentOut,
     IncidentPatch,
+    IncidentReportIn,
     IncidentSummaryOut,
     PersonLinkIn,
     PersonLinkOut,
     RegisterQuery,
-    ReportIn,
 )
 
 router = Router(tags=["incidents"])
@@ -125,7 +125,7 @@ def classify(request, incident_id: int, data: ClassifyIn):
 
 
 @router.post("/incidents/{incident_id}/report", response={200: IncidentOut, **ERRORS})
-def report(request, incident_id: int, data: ReportIn):
+def report(request, incident_id: int, data: IncidentReportIn):
     """Record the date the EIG notification form was sent to the authority."""
     services.record_report(request.user, incident_id, reported_on=data.reported_on)
     return _fresh(request, incident_id, "report")
@@ -137,12 +137,12 @@ def analysis(request, incident_id: int, data: AnalysisIn):
     return _fresh(request, incident_id, "analysis")
 
 
-@router.post("/incidents/{incident_id}/actions", response={201: ActionOut, **ERRORS})
-def add_action(request, incident_id: int, data: ActionIn):
+@router.post("/incidents/{incident_id}/actions", response={201: IncidentActionOut, **ERRORS})
+def add_action(request, incident_id: int, data: IncidentActionIn):
     return Status(201, services.add_corrective_action(request.user, incident_id, **data.dict()))
 
 
-@router.post("/incidents/{incident_id}/actions/{action_id}/done", response={200: ActionOut, **ERRORS})
+@router.post("/incidents/{incident_id}/actions/{action_id}/done", response={200: IncidentActionOut, **ERRORS})
 def action_done(request, incident_id: int, action_id: int, data: ActionDoneIn | None = None):
     """Mark a corrective action done (default today)."""
     done_on = data.done_on if data else None

@@ -50,7 +50,7 @@ class ClassifyIn(Schema):
     serious: bool
 
 
-class ReportIn(Schema):
+class IncidentReportIn(Schema):
     reported_on: dt.date
 
 
@@ -58,7 +58,7 @@ class AnalysisIn(Schema):
     causes: str
 
 
-class ActionIn(Schema):
+class IncidentActionIn(Schema):
     description: str
     due_date: dt.date
     owner: str = ""
@@ -90,7 +90,7 @@ class PersonLinkOut(Schema):
         return str(obj.person)
 
 
-class ActionOut(Schema):
+class IncidentActionOut(Schema):
     id: int
     incident: int = Field(..., alias="incident_id")
     description: str
@@ -156,7 +156,7 @@ class IncidentOut(IncidentSummaryOut):
     created_at: dt.datetime
     updated_at: dt.datetime
     persons: list[PersonLinkOut]
-    actions: list[ActionOut]
+    actions: list[IncidentActionOut]
 
     @staticmethod
     def resolve_persons(obj):
