@@ -1,7 +1,28 @@
 import datetime as dt
+import re
 from decimal import Decimal
+from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+
+_CLOCK = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$")
+
+
+def _clock_time(value):
+    """A local time of day as the API writes it, "HH:MM" or "HH:MM:SS": no offset, no fraction."""
+    if isinstance(value, str) and not _CLOCK.match(value):
+        raise ValueError("Heure attendue au format HH:MM.")
+    return value
+
+
+# Not JSON Schema's format "time" (RFC 3339 requires an offset): a wall-clock time of the meeting.
+ClockTime = Annotated[
+    dt.time,
+    BeforeValidator(_clock_time),
+    PlainSerializer(lambda t: t.strftime("%H:%M:%S"), return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "pattern": _CLOCK.pattern, "examples": ["14:30", "09:00:00"]}),
+]
 
 
 class MeetingQuery(Schema):
@@ -26,7 +47,7 @@ class MeetingIn(Schema):
     organisation: int | None = None
     establishment: int | None = None
     title: str = ""
-    start_time: dt.time | None = None
+    start_time: ClockTime | None = None
     duration_minutes: int = 60
     facilitator: str = ""
     place: str = ""
@@ -44,7 +65,7 @@ class MeetingPatch(Schema):
     kind: str | None = None
     title: str | None = None
     date: dt.date | None = None
-    start_time: dt.time | None = None
+    start_time: ClockTime | None = None
     duration_minutes: int | None = None
     facilitator: str | None = None
     place: str | None = None
@@ -84,7 +105,7 @@ class MeetingOut(Schema):
     organisation: int = Field(..., alias="organisation_id")
     establishment: int | None = Field(None, alias="establishment_id")
     date: dt.date
-    start_time: dt.time | None
+    start_time: ClockTime | None
     duration_minutes: int
     facilitator: str
     place: str
