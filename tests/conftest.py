@@ -26,6 +26,27 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _flush_past_the_audit_guard():
+    """On PostgreSQL the audit log refuses TRUNCATE (access migration 0003). Transactional tests (live
+    server, browser) end with Django's flush, a TRUNCATE of every table: the flush runs with
+    `session_replication_role = replica`, which only a superuser may set (the test database's user)
+    and under which no ordinary trigger fires. The application in production is no superuser
+    (`parcours secure_audit`): it can neither set it nor truncate the audit log."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        if sql_list:
+            sql_list = ["SET LOCAL session_replication_role = replica", *sql_list]
+        return original(self, sql_list)
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
+    yield
+    DatabaseOperations.execute_sql_flush = original
+
+
 @pytest.fixture(autouse=True)
 def _tasks_inline(settings):
     """Background tasks run inline in tests (the same code the database worker runs)."""
