@@ -262,3 +262,43 @@ def referrals_visible_to(user, queryset: QuerySet) -> QuerySet:
         if roles_of(user) & {Role.ADMIN, Role.COORDINATOR}:
             q |= Q(organisation__isnull=True, target_units__isnull=True)
     return queryset.filter(q).distinct()
+
+
+# --- organisation-level objects: steering and user management ------------------------------------
+# An object held by an organisation as a whole (a CPOM, an organisation-wide meeting or activity
+# report, an assessment grid, the group allocation, a user account) is the business of those whose
+# membership covers the whole organisation: a membership on it, or on a group it belongs to. A unit
+# or establishment membership reaches its own figures and registers, not its organisation's.
+
+
+def organisation_ids_at_org_level(user, perm: str = Perm.VIEW_RECORDS) -> set[int] | None:
+    """Organisations covered by an organisation-level membership granting perm (over its scope): the
+    membership's organisation and, for a group, its member organisations (transitively). None:
+    every organisation (superuser). Establishment and unit memberships cover none."""
+    if sees_everything(user):
+        return None
+    allowed = roles_with(perm)
+    direct = {m.organisation_id for m in _memberships(user) if m.organisation_id and m.role in allowed}
+    return _with_group_members(direct) if direct else set()
+
+
+def establishment_ids_at_level(user, perm: str = Perm.VIEW_RECORDS) -> set[int] | None:
+    """Establishments covered as a whole by a membership granting perm: establishment-level
+    memberships and the establishments of the organisations covered at organisation level. None:
+    every establishment (superuser). A unit membership covers none."""
+    from parcours.directory.models import Establishment
+
+    orgs = organisation_ids_at_org_level(user, perm)
+    if orgs is None:
+        return None
+    allowed = roles_with(perm)
+    ests = {m.establishment_id for m in _memberships(user) if m.establishment_id and m.role in allowed}
+    if orgs:
+        ests |= set(Establishment.objects.filter(organisation_id__in=orgs).values_list("id", flat=True))
+    return ests
+
+
+def covers_organisation(user, organisation_id, perm: str = Perm.VIEW_RECORDS) -> bool:
+    """Whether an organisation-level membership granting perm covers this organisation."""
+    orgs = organisation_ids_at_org_level(user, perm)
+    return orgs is None or organisation_id in orgs

@@ -2,11 +2,11 @@
 
 from datetime import date, datetime, time
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from parcours.access import scoping
-from parcours.access.models import AuditEvent, User
+from parcours.access.models import AuditEvent, Membership, User
 from parcours.access.roles import Perm
 
 
@@ -58,7 +58,27 @@ def users_in_scope(actor, perm: str):
     ).distinct()
 
 
+def users_managed_by(actor):
+    """The accounts an administrator may manage (list, change, revoke the tokens of): those whose
+    memberships all lie within the organisations of its organisation-level admin memberships (a group
+    with its members), with at least one membership there; never a superuser's. A superuser manages
+    every account. The others answer 404 (their existence does not leak)."""
+    if scoping.sees_everything(actor):
+        return User.objects.all()
+    orgs = scoping.organisation_ids_at_org_level(actor, Perm.MANAGE_USERS)
+    if not orgs:
+        return User.objects.none()
+    inside = (
+        Q(organisation_id__in=orgs)
+        | Q(establishment__organisation_id__in=orgs)
+        | Q(unit__establishment__organisation_id__in=orgs)
+    )
+    held = Membership.objects.filter(user_id=OuterRef("pk"))
+    return User.objects.filter(Exists(held), is_superuser=False).exclude(Exists(held.exclude(inside)))
+
+
 def users(actor):
-    """Users (group admins only), with their memberships."""
+    """Users (group admins only) whose memberships all lie within the admin's organisations, with
+    their memberships."""
     scoping.require(actor, Perm.MANAGE_USERS)
-    return users_in_scope(actor, Perm.MANAGE_USERS).prefetch_related("memberships").order_by("username")
+    return users_managed_by(actor).prefetch_related("memberships").order_by("username")

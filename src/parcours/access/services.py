@@ -189,9 +189,17 @@ _TOKEN_USER_SQL = f"""
 
 
 def revoke_token(actor: User, token_id: int) -> ApiToken:
-    """A user revokes one of their tokens (an admin any token)."""
-    qs = ApiToken.objects.all() if scoping.has_perm_somewhere(actor, Perm.MANAGE_USERS) else actor.api_tokens
-    token = qs.filter(pk=token_id, revoked_at__isnull=True).first()
+    """A user revokes one of their tokens; an administrator also the tokens of the accounts it
+    manages (selectors.users_managed_by: every membership within its organisations). Any other
+    token answers 404."""
+    from django.db.models import Q
+
+    from parcours.access.selectors import users_managed_by
+
+    owners = Q(user_id=actor.pk)
+    if scoping.has_perm_somewhere(actor, Perm.MANAGE_USERS):
+        owners |= Q(user__in=users_managed_by(actor).values("pk"))
+    token = ApiToken.objects.filter(owners, pk=token_id, revoked_at__isnull=True).first()
     if token is None:
         raise NotFound("Jeton introuvable.")
     token.revoked_at = timezone.now()
@@ -224,7 +232,8 @@ def create_user(
     email: str = "",
     memberships: list[dict] | None = None,
 ) -> User:
-    """A group admin creates a user with memberships (role + scope) inside the admin's own scope."""
+    """A group admin creates a user with memberships (role + scope) inside the organisations of its
+    organisation-level admin memberships (at least one membership; a superuser: anywhere)."""
     scoping.require(actor, Perm.MANAGE_USERS)
     errors = {}
     if not username or len(username) > 150:
@@ -236,7 +245,10 @@ def create_user(
     except ValidationError as exc:
         errors["password"] = " ".join(exc.messages)
     parsed = []
-    admin_orgs = scoping.organisation_ids(actor, Perm.MANAGE_USERS)
+    admin_orgs = scoping.organisation_ids_at_org_level(actor, Perm.MANAGE_USERS)
+    if admin_orgs is not None and not memberships:
+        # an account with no membership would lie outside every organisation: nobody could manage it
+        errors["memberships"] = "Au moins une appartenance (rôle et périmètre) dans votre périmètre."
     for index, item in enumerate(memberships or []):
         role = (item or {}).get("role")
         if role not in Role.values:
