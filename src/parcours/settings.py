@@ -21,6 +21,9 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 DOCUMENT_KEY = envstr("DOCUMENT_KEY") or secret_from_file(
     VAR_DIR / "document_key", lambda: base64.urlsafe_b64encode(os.urandom(32)).decode()
 )
+# Previous keys, still accepted for reading while `parcours rotate_document_key` re-encrypts with
+# DOCUMENT_KEY (comma-separated; empty once the rotation is done).
+DOCUMENT_OLD_KEYS = envlist("DOCUMENT_OLD_KEYS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -311,7 +311,13 @@ def shared_document(request, referral_id: int, document_id: int):
     from django.http import HttpResponse
     from django.utils.http import content_disposition_header
 
-    doc, data = services.read_shared_document(request.user, referral_id, document_id)
+    from parcours.people.documents import DocumentUnreadable
+
+    try:
+        doc, data = services.read_shared_document(request.user, referral_id, document_id)
+    except DocumentUnreadable as exc:  # the server cannot read it (unknown key, missing file)
+        messages.error(request, exc.detail)
+        return redirect("admissions:referral", referral_id)
     response = HttpResponse(data, content_type=doc.content_type)
     response["Content-Disposition"] = content_disposition_header(True, doc.filename)
     response["Cache-Control"] = "no-store"

@@ -267,8 +267,16 @@ def merge(request, person_id: int):
 @login_required
 @service_errors
 def download_document(request, document_id: int):
-    """The decrypted document, as an attachment; the download is audited."""
-    doc, data = services.read_document(request.user, document_id)
+    """The decrypted document, as an attachment; the download is audited. A document the server cannot
+    read (unknown key, missing file) sends back to the record's documents with the reason."""
+    from parcours.people.documents import DocumentUnreadable
+
+    try:
+        doc, data = services.read_document(request.user, document_id)
+    except DocumentUnreadable as exc:
+        doc = selectors.document_for(request.user, document_id)
+        messages.error(request, exc.detail)
+        return redirect(f"{reverse('people:record', args=[doc.person_id])}?onglet=documents")
     response = HttpResponse(data, content_type=doc.content_type)
     response["Content-Disposition"] = content_disposition_header(True, doc.filename)
     response["Cache-Control"] = "no-store"
