@@ -7,7 +7,7 @@ scopes of the memberships whose role grants the permission. Objects outside it a
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from parcours.access.roles import Perm, Role, roles_with
+from parcours.access.roles import OPENED_BY_REFERRALS, Perm, Reach, Role, reaches, roles_with
 from parcours.core.errors import Forbidden, NotFound
 
 
@@ -39,10 +39,21 @@ def is_partner_only(user) -> bool:
 
 
 def has_perm_somewhere(user, perm: str) -> bool:
+    """Whether one of the user's roles grants the permission, over any reach."""
     if sees_everything(user):
         return True
-    allowed = roles_with(perm)
-    return any(m.role in allowed for m in _memberships(user))
+    return any(reaches(m.role, perm) for m in _memberships(user))
+
+
+def grants_over_scope(user, perm: str) -> bool:
+    """Whether one of the user's roles grants perm over its memberships' scopes (a professional),
+    not only over the persons it registered or referred itself (a partner)."""
+    return sees_everything(user) or Reach.MEMBERSHIP in _reaches(user, perm)
+
+
+def _reaches(user, perm: str) -> set[str]:
+    """How far the user's memberships grant the permission (Reach values)."""
+    return {how for m in _memberships(user) if (how := reaches(m.role, perm))}
 
 
 def _scope_ids(user, perm: str) -> tuple[set[int], set[int], set[int]]:
@@ -132,57 +143,144 @@ def organisations_visible_to(user, perm: str = Perm.VIEW_RECORDS) -> QuerySet:
 
 
 def _person_scope_q(user, perm: str) -> Q:
+    """The persons of the user's memberships granting perm (least privilege, L226-2-2 CASF): those
+    registered by an establishment of an organisation- or establishment-level scope, and those with a
+    stay in a unit of any scope — for a unit-level scope, a stay still running or ended within the
+    retention period (RETENTION_YEARS); for knowing the person (OPENED_BY_REFERRALS), also those with
+    a referral addressed or a decision taken in a unit of the scope. A unit membership does not open
+    the rest of its establishment."""
+    from django.conf import settings
+
+    from parcours.admissions.models import Decision, Referral
+    from parcours.core.dates import add_years, today
+    from parcours.directory.models import Establishment, Unit
     from parcours.pathways.models import Stay
 
     orgs, ests, units = _scope_ids(user, perm)
     if not (orgs or ests or units):
         return Q(pk__in=[])
-    unit_filter = units_q(user, perm, prefix="unit__")
-    est_ids = establishments_visible_to(user, perm).values("id")
-    stays = Stay.objects.filter(unit_filter, person_id=OuterRef("pk"))
-    return Q(home_establishment_id__in=est_ids) | Q(Exists(stays))
+    orgs = _with_group_members(orgs)
+    q = Q(pk__in=[])
+    whole = Q(pk__in=[])  # units of whole organisations or establishments
+    if orgs or ests:
+        holders = Establishment.objects.filter(Q(organisation_id__in=orgs) | Q(id__in=ests)).values("id")
+        q |= Q(home_establishment_id__in=holders)
+        whole = Q(unit__establishment__organisation_id__in=orgs) | Q(unit__establishment_id__in=ests)
+    stay_q = whole
+    if units:
+        limit = add_years(today(), -settings.RETENTION_YEARS)
+        stay_q |= Q(unit_id__in=units) & (Q(end_date__isnull=True) | Q(end_date__gte=limit))
+    q |= Q(Exists(Stay.objects.filter(stay_q, person_id=OuterRef("pk"))))
+    if perm not in OPENED_BY_REFERRALS:
+        return q
+    in_scope = Unit.objects.filter(units_q(user, perm)).values("id")
+    q |= Q(Exists(Referral.objects.filter(person_id=OuterRef("pk"), target_units__in=in_scope)))
+    q |= Q(Exists(Decision.objects.filter(referral__person_id=OuterRef("pk"), unit_id__in=in_scope)))
+    return q
 
 
-def persons_visible_to(
-    user, queryset: QuerySet, perm: str = Perm.VIEW_RECORDS, *, include_own: bool = True
-) -> QuerySet:
-    """Persons a user may see for a permission: registered by an establishment in scope or with a
-    stay (past or present) in a unit in scope. Archived records only for the roles allowed to
-    consult archives. A partner sees only the persons it registered itself or referred
-    (include_own=False leaves them out: the professionals' scope only)."""
+def _own_q(user, reach: str) -> Q:
+    """The persons a partner reaches: registered or referred by the user (Reach.OWN); registered by
+    the user and not admitted in any unit yet (Reach.OWN_UNADMITTED)."""
+    from parcours.admissions.models import Referral
+    from parcours.pathways.models import Stay
+
+    if reach == Reach.OWN_UNADMITTED:
+        return Q(created_by=user) & ~Q(Exists(Stay.objects.filter(person_id=OuterRef("pk"))))
+    return Q(created_by=user) | Q(Exists(Referral.objects.filter(person_id=OuterRef("pk"), referrer=user)))
+
+
+def persons_visible_to(user, queryset: QuerySet, perm: str = Perm.VIEW_RECORDS) -> QuerySet:
+    """Persons a user may see or act on for a permission, as far as each of its roles' grants reach
+    (roles.PERMISSIONS): over its memberships' scopes (archived records only for the roles allowed to
+    consult archives), or over the persons the user registered or referred itself (the partner)."""
     if not user.is_authenticated:
         return queryset.none()
     if sees_everything(user):
         return queryset
-    active = Q(archived_at__isnull=True) & _person_scope_q(user, perm)
-    archived = Q(archived_at__isnull=False) & _person_scope_q(user, Perm.VIEW_ARCHIVES)
-    own = Q(pk__in=[])
-    if include_own and Role.PARTNER in roles_of(user):
-        from parcours.admissions.models import Referral
+    return queryset.filter(_persons_q(user, perm))
 
-        own = Q(created_by=user) | Q(Exists(Referral.objects.filter(person_id=OuterRef("pk"), referrer=user)))
-    return queryset.filter(active | archived | own)
+
+def _persons_q(user, perm: str) -> Q:
+    how = _reaches(user, perm)
+    q = Q(pk__in=[])
+    if Reach.MEMBERSHIP in how:
+        q |= Q(archived_at__isnull=True) & _person_scope_q(user, perm)
+        q |= Q(archived_at__isnull=False) & _person_scope_q(user, Perm.VIEW_ARCHIVES)
+    for reach in how - {Reach.MEMBERSHIP}:
+        q |= _own_q(user, reach)
+    return q
+
+
+def _signature(user, perm: str) -> tuple:
+    """Two permissions with the same signature reach exactly the same persons for this user."""
+    return tuple(reaches(m.role, perm) for m in _memberships(user)), perm in OPENED_BY_REFERRALS
+
+
+def _same_reach(user, perm: str, base: str) -> bool:
+    """Whether perm reaches exactly the persons base reaches for this user (no query needed)."""
+    return _signature(user, perm) == _signature(user, base)
+
+
+def rights_on(user, person_id: int, perms, *, visible_as: str | None = Perm.VIEW_IDENTITY) -> dict[str, bool]:
+    """Which of perms the user holds on one person, in one query (one flag per distinct reach);
+    visible_as: a permission the user is known to hold on the person (its equals need no query)."""
+    from django.db.models import BooleanField, ExpressionWrapper
+
+    from parcours.people.models import Person
+
+    perms = list(perms)
+    if sees_everything(user):
+        return dict.fromkeys(perms, True)
+    groups: dict[tuple, list[str]] = {}
+    for perm in perms:
+        groups.setdefault(_signature(user, perm), []).append(perm)
+    result, flags = {}, {}
+    known = _signature(user, visible_as) if visible_as else None
+    for index, (signature, group) in enumerate(groups.items()):
+        if signature == known:
+            result.update(dict.fromkeys(group, True))
+        elif any(signature[0]):
+            flags[f"granted_{index}"] = (group, _persons_q(user, group[0]))
+        else:
+            result.update(dict.fromkeys(group, False))
+    if flags:
+        annotations = {k: ExpressionWrapper(q, output_field=BooleanField()) for k, (_, q) in flags.items()}
+        row = Person.objects.filter(pk=person_id).annotate(**annotations).values(*annotations).first() or {}
+        for key, (group, _) in flags.items():
+            result.update(dict.fromkeys(group, bool(row.get(key))))
+    return result
 
 
 def person_for(user, person_id, perm: str = Perm.VIEW_RECORDS, *, related=("commune", "home_establishment")):
-    """The person if visible to the user (404 otherwise); 403 when visible but perm is not granted.
-    related: the relations loaded with it (the API, which answers their ids, needs none)."""
+    """The person if the user may know it (404 otherwise: existence does not leak); 403 when it is
+    known but the permission asked is not granted on it. related: the relations loaded with it (the
+    API, which answers their ids, needs none)."""
     from parcours.people.models import Person
 
     try:
         person_id = int(person_id)
     except (TypeError, ValueError):
         raise NotFound("Personne introuvable.") from None
-    visible = persons_visible_to(user, Person.objects.all(), Perm.VIEW_RECORDS)
+    visible = persons_visible_to(user, Person.objects.all(), Perm.VIEW_IDENTITY)
+    check = perm != Perm.VIEW_IDENTITY and not sees_everything(user)
+    check = check and not _same_reach(user, perm, Perm.VIEW_IDENTITY)
+    if check:  # whether perm is granted, in the same query
+        from django.db.models import BooleanField, ExpressionWrapper
+
+        granted = _persons_q(user, perm) if has_perm_somewhere(user, perm) else Q(pk__in=[])
+        visible = visible.annotate(perm_granted=ExpressionWrapper(granted, output_field=BooleanField()))
     person = next(iter(visible.filter(pk=person_id).select_related(*related).order_by()[:1]), None)
     if person is None:
         raise NotFound("Personne introuvable.")
-    if (
-        perm != Perm.VIEW_RECORDS
-        and not persons_visible_to(user, Person.objects.filter(pk=person_id), perm).exists()
-    ):
+    if check and not person.perm_granted:
         raise Forbidden()
     return person
+
+
+def may(user, person, perm: str) -> bool:
+    """Whether the user holds perm on this person (already known to be visible)."""
+    return rights_on(user, person.pk, [perm])[perm]
 
 
 def plans_visible_to(user, queryset: QuerySet) -> QuerySet:
@@ -199,18 +297,46 @@ def plans_visible_to(user, queryset: QuerySet) -> QuerySet:
         return queryset.none()
     if sees_everything(user):
         return queryset
-    professional = persons_visible_to(user, Person.objects.all(), include_own=False)
-    q = Q(person__in=professional.values("pk"))
-    partner_orgs = {
-        m.organisation_id for m in _memberships(user) if m.role == Role.PARTNER and m.organisation_id
-    }
+    q = Q(pk__in=[])
+    if Reach.MEMBERSHIP in _reaches(user, Perm.VIEW_PLANS):
+        professional = persons_visible_to(user, Person.objects.all(), Perm.VIEW_RECORDS)
+        q |= Q(person__in=professional.values("pk"))
+    partner_orgs = own_organisation_ids(user, Perm.VIEW_PLANS)
     if partner_orgs:
-        own = persons_visible_to(user, Person.objects.all()).values("pk")
+        own = Person.objects.filter(_own_q(user, Reach.OWN)).values("pk")
         ppe_authority = Measure.objects.filter(
             person_id=OuterRef("person_id"), authority_id__in=partner_orgs, kind__in=PPE_MEASURES
         )
         q |= Q(kind__in=DEPARTEMENT_KINDS, person__in=own) & Q(Exists(ppe_authority))
     return queryset.filter(q)
+
+
+def own_organisation_ids(user, perm: str) -> set[int]:
+    """The organisations of the memberships granting perm only over the user's own persons (a
+    partner's département, MDPH, PJJ…): what it reaches is what its organisation holds or was sent."""
+    return {
+        m.organisation_id
+        for m in _memberships(user)
+        if m.organisation_id and reaches(m.role, perm) in (Reach.OWN, Reach.OWN_UNADMITTED)
+    }
+
+
+def reaches_as_professional(user, person, perm: str) -> bool:
+    """Whether the user holds perm on this person through its memberships' scopes (the whole part of
+    the record), rather than only as a partner over its own persons (the part meant for it). The
+    caller already knows the user holds perm on the person."""
+    from parcours.people.models import Person
+
+    if sees_everything(user):
+        return True
+    how = _reaches(user, perm)
+    if Reach.MEMBERSHIP not in how:
+        return False
+    if how == {Reach.MEMBERSHIP}:
+        return True
+    scope = Q(archived_at__isnull=True) & _person_scope_q(user, perm)
+    scope |= Q(archived_at__isnull=False) & _person_scope_q(user, Perm.VIEW_ARCHIVES)
+    return Person.objects.filter(scope, pk=person.pk).exists()
 
 
 def unit_for(user, unit_id, perm: str = Perm.VIEW_RECORDS, *, lock: bool = False):

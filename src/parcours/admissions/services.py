@@ -82,9 +82,9 @@ def submit_referral(
     """A partner or a professional refers a person: to units, to an organisation's commission, or to
     every unit of the platform, with the needs tagged by SERAFIN-PH codes (disability public). The
     addressees are notified."""
-    if not (scoping.has_perm_somewhere(actor, Perm.EDIT_RECORDS) or Role.PARTNER in scoping.roles_of(actor)):
+    if not scoping.has_perm_somewhere(actor, Perm.REFER):
         raise Forbidden()
-    subject = scoping.person_for(actor, person)
+    subject = scoping.person_for(actor, person, Perm.REFER)
     errors = {}
     if modality not in Modality.values:
         errors["modality"] = "Modalité inconnue."
@@ -379,16 +379,16 @@ def shared_documents(actor, referral_id: int):
 
     from parcours.admissions.models import SharedDocument
     from parcours.people.models import Document, Person
+    from parcours.people.selectors import documents_of
 
     referral = referral_for(actor, referral_id)
     docs = Document.objects.filter(
         pk__in=SharedDocument.objects.filter(referral=referral).values("document_id")
     )
-    if (
-        referral.referrer_id == actor.pk
-        or Person.objects.visible_to(actor).filter(pk=referral.person_id).exists()
-    ):
-        return referral, docs
+    if Person.objects.visible_to(actor, Perm.VIEW_DOCUMENTS).filter(pk=referral.person_id).exists():
+        # the whole file to its professionals; a partner sender: its own and those shared with it
+        person = Person.objects.get(pk=referral.person_id)
+        return referral, docs.filter(pk__in=documents_of(actor, person).values("pk"))
     unit_ids = scoping.units_visible_to(actor).values("id")
     shared = SharedDocument.objects.filter(Q(unit__in=unit_ids) | Q(unit__isnull=True), referral=referral)
     return referral, docs.filter(pk__in=shared.values("document_id"))

@@ -6,6 +6,7 @@ from ninja import File, Form, Router, Status, UploadedFile
 
 from parcours.access import scoping
 from parcours.access.models import AuditAction
+from parcours.access.roles import Perm
 from parcours.access.services import audit
 from parcours.api.common import ERRORS, list_of, listing, page
 from parcours.core.errors import Invalid
@@ -14,6 +15,8 @@ from parcours.people.models import RecordChange
 from parcours.people.schemas import (
     ChangeOut,
     DocumentOut,
+    DocumentShareIn,
+    DocumentShareOut,
     MeasureIn,
     MeasureOut,
     MeasurePatch,
@@ -53,7 +56,9 @@ def create_person(request, data: PersonIn):
 
 @router.get("/persons/{person_id}", response={200: PersonDetailOut, **ERRORS})
 def get_person(request, person_id: int):
-    return selectors.open_record(request.user, person_id, section="identity", related=())
+    return selectors.open_record(
+        request.user, person_id, section="identity", related=(), perm=Perm.VIEW_IDENTITY
+    )
 
 
 @router.patch("/persons/{person_id}", response={200: PersonDetailOut, **ERRORS})
@@ -92,7 +97,7 @@ def update_measure(request, measure_id: int, data: MeasurePatch):
 
 @router.get("/persons/{person_id}/notes", response={200: list[NoteOut], **ERRORS})
 def list_notes(request, person_id: int):
-    person = scoping.person_for(request.user, person_id)
+    person = scoping.person_for(request.user, person_id, Perm.VIEW_NOTES)
     audit(request.user, AuditAction.VIEW, person, person=person, section="notes")
     return list(selectors.notes(request.user, person))
 
@@ -104,9 +109,9 @@ def add_note(request, person_id: int, data: NoteIn):
 
 @router.get("/persons/{person_id}/documents", response={200: list[DocumentOut], **ERRORS})
 def list_documents(request, person_id: int):
-    person = scoping.person_for(request.user, person_id)
+    person, qs = selectors.documents(request.user, person_id)
     audit(request.user, AuditAction.VIEW, person, person=person, section="documents")
-    return list(person.documents.all())
+    return list(qs)
 
 
 @router.post("/persons/{person_id}/documents", response={201: DocumentOut, **ERRORS})
@@ -149,6 +154,13 @@ def download_document(request, document_id: int):
     response["Content-Disposition"] = content_disposition_header(True, doc.filename)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@router.post("/documents/{document_id}/shares", response={201: DocumentShareOut, **ERRORS})
+def share_document(request, document_id: int, data: DocumentShareIn):
+    """Share one document of the record with a partner organisation, whose referents may then read
+    it (the rest of the file stays out of their reach)."""
+    return Status(201, services.share_document(request.user, document_id, data.organisation))
 
 
 @router.get("/persons/{person_id}/history", response={200: list_of(ChangeOut), **ERRORS})

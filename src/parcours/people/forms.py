@@ -64,6 +64,16 @@ class DocumentForm(DsfrBaseForm):
     document_date = forms.DateField(label="Date du document", widget=DATE, required=False)
 
 
+class ShareDocumentForm(DsfrBaseForm):
+    document = forms.ChoiceField(label="Document")
+    organisation = forms.ChoiceField(label="Partenaire destinataire")
+
+    def __init__(self, *args, documents=(), organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document"].choices = [("", "—")] + [(d.pk, d.title) for d in documents]
+        self.fields["organisation"].choices = [("", "—")] + [(o.pk, o.name) for o in organisations]
+
+
 class EndStayForm(DsfrBaseForm):
     stay = forms.IntegerField(widget=forms.HiddenInput)
     end_date = forms.DateField(label="Date de sortie", widget=DATE)

@@ -150,6 +150,27 @@ class Document(models.Model):
         return self.title
 
 
+class DocumentShare(models.Model):
+    """A document a unit explicitly shares with a partner organisation (the département's ASE
+    service holding the measure, the MDPH…): that partner's referents may then read it. Nothing else
+    of the establishment's file reaches the partner."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="shares")
+    organisation = models.ForeignKey("directory.Organisation", on_delete=models.CASCADE, related_name="+")
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    shared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "organisation"], name="document_share_once")
+        ]
+
+    def __str__(self):
+        return f"{self.document_id} → {self.organisation_id}"
+
+
 class Note(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(

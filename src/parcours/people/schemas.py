@@ -22,16 +22,18 @@ class PersonIn(Schema):
 
 
 class PersonPatch(Schema):
-    first_name: str | None = None
-    last_name: str | None = None
-    birth_name: str | None = None
-    birth_date: date | None = None
-    sex: str | None = None
+    """The fields sent are changed; null only clears the commune (the other columns are required)."""
+
+    first_name: str = None
+    last_name: str = None
+    birth_name: str = None
+    birth_date: date = None
+    sex: str = None
     commune: str | None = None
-    nir: str | None = None
-    address: str | None = None
-    phone: str | None = None
-    email: str | None = None
+    nir: str = None
+    address: str = None
+    phone: str = None
+    email: str = None
 
 
 class PersonOut(Schema):
@@ -87,11 +89,13 @@ class MeasureIn(Schema):
 
 
 class MeasurePatch(Schema):
-    kind: str | None = None
-    start_date: date | None = None
+    """The fields sent are changed; null only reopens the end date (the other columns are required)."""
+
+    kind: str = None
+    start_date: date = None
     end_date: date | None = None
-    reference: str | None = None
-    details: str | None = None
+    reference: str = None
+    details: str = None
 
 
 class MeasureOut(Schema):
@@ -133,6 +137,16 @@ class DocumentOut(Schema):
     uploaded_at: datetime
     document_date: date | None
     retention_until: date | None
+
+
+class DocumentShareIn(Schema):
+    organisation: int
+
+
+class DocumentShareOut(Schema):
+    document: int = Field(..., alias="document_id")
+    organisation: int = Field(..., alias="organisation_id")
+    shared_at: datetime
 
 
 class ChangeOut(Schema):

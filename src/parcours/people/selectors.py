@@ -9,10 +9,18 @@ from parcours.access import scoping
 from parcours.access.models import AuditAction
 from parcours.access.roles import Perm
 from parcours.access.services import audit
-from parcours.core.errors import NotFound
+from parcours.core.errors import Forbidden, NotFound
 from parcours.core.text import fold
 from parcours.people.choices import NoteConfidentiality
-from parcours.people.models import Document, Measure, Note, Person, RecordChange, Relationship
+from parcours.people.models import (
+    Document,
+    DocumentShare,
+    Measure,
+    Note,
+    Person,
+    RecordChange,
+    Relationship,
+)
 
 
 def search_persons(user, query: str = "", *, include_archived: bool = True):
@@ -28,7 +36,7 @@ NAME_ORDER = ("last_name", "first_name", "id")
 
 
 def _searchable(user, include_archived: bool):
-    qs = Person.objects.visible_to(user).filter(merged_into__isnull=True)
+    qs = Person.objects.visible_to(user, Perm.VIEW_IDENTITY).filter(merged_into__isnull=True)
     return qs if include_archived else qs.filter(archived_at__isnull=True)
 
 
@@ -64,8 +72,9 @@ def search_page(user, query: str, limit: int, offset: int = 0, *, include_archiv
 
 
 def note_levels(user, person: Person) -> set[str]:
-    """Confidentiality levels of notes this user may read on this record."""
-    if scoping.is_partner_only(user):
+    """Confidentiality levels of notes this user may read on this record: a partner, only the notes
+    written for it."""
+    if not scoping.reaches_as_professional(user, person, Perm.VIEW_NOTES):
         return {NoteConfidentiality.PARTNER}
     levels = {NoteConfidentiality.TEAM, NoteConfidentiality.PARTNER}
     if scoping.persons_visible_to(
@@ -80,32 +89,75 @@ def notes(user, person: Person):
 
 
 def open_record(
-    user, person_id, *, reason: str = "", section: str = "record", related=("commune", "home_establishment")
+    user,
+    person_id,
+    *,
+    reason: str = "",
+    section: str = "record",
+    related=("commune", "home_establishment"),
+    perm: str = Perm.VIEW_RECORDS,
 ) -> Person:
-    """A person's record for display: visible or 404, and the read is audited."""
-    person = scoping.person_for(user, person_id, related=related)
-    if person.merged_into_id and not scoping.sees_everything(user):
-        pass  # still readable: the page points to the record it was merged into
+    """A person's record for display: 404 when out of sight, 403 when the permission for that part
+    of the record is not granted (a partner asking for the whole record); the read is audited."""
+    person = scoping.person_for(user, person_id, perm, related=related)
     audit(user, AuditAction.VIEW, person, person=person, reason=reason, section=section)
     return person
 
 
-def record_sections(user, person: Person) -> dict:
-    """Everything the record page shows, in a bounded number of queries."""
+def record_rights(user, person: Person) -> dict[str, bool]:
+    """What the user may see and do on this record, one flag per permission (the page shows only
+    those parts; the services check each verb again)."""
+    writable = not person.is_archived and not person.merged_into_id
+    flags = {
+        "whole": Perm.VIEW_RECORDS,
+        "measures": Perm.VIEW_MEASURES,
+        "documents": Perm.VIEW_DOCUMENTS,
+        "notes": Perm.VIEW_NOTES,
+        "plans": Perm.VIEW_PLANS,
+        "edit": Perm.EDIT_RECORDS,
+        "identity": Perm.EDIT_IDENTITY,
+        "add_document": Perm.ADD_DOCUMENTS,
+        "export": Perm.EXPORT_RECORDS,
+        "merge": Perm.MERGE_RECORDS,
+    }
+    held = scoping.rights_on(user, person.pk, set(flags.values()))
+    rights = {name: held[perm] for name, perm in flags.items()}
+    for name in ("edit", "identity", "add_document", "merge"):
+        rights[name] = writable and rights[name]
+    rights["merge"] = rights["merge"] and rights["edit"]
+    rights["share"] = rights["edit"]
+    rights["identity_view"] = True  # the caller got the person through person_for(VIEW_IDENTITY)
+    return rights
+
+
+def record_sections(user, person: Person, rights: dict | None = None) -> dict:
+    """Everything the record page shows that the user may see, in a bounded number of queries."""
     from parcours.pathways.models import Assignment, Stay
 
+    rights = rights or record_rights(user, person)
+    whole = rights["whole"]
     return {
         "relationships": list(
             Relationship.objects.filter(person=person).select_related("relative").order_by("kind")
-        ),
-        "measures": list(Measure.objects.filter(person=person).select_related("authority")),
-        "documents": list(Document.objects.filter(person=person).select_related("uploaded_by")),
-        "notes": list(notes(user, person)),
+        )
+        if whole
+        else [],
+        "measures": list(measures_of(user, person)) if rights["measures"] else [],
+        "documents": list(documents_of(user, person).select_related("uploaded_by"))
+        if rights["documents"]
+        else [],
+        "notes": list(notes(user, person)) if rights["notes"] else [],
         "stays": list(
             Stay.objects.filter(person=person).select_related("unit__establishment").order_by("-start_date")
-        ),
-        "assignments": list(Assignment.objects.filter(person=person).select_related("professional")),
-        "changes": list(RecordChange.objects.filter(person=person).select_related("actor")[:200]),
+        )
+        if whole
+        else [],
+        "assignments": list(Assignment.objects.filter(person=person).select_related("professional"))
+        if whole
+        else [],
+        "changes": list(RecordChange.objects.filter(person=person).select_related("actor")[:200])
+        if whole
+        else [],
     }
 
 
@@ -114,18 +166,50 @@ def relationships(user, person_id):
     return person, Relationship.objects.filter(person=person).select_related("relative")
 
 
+def measures_of(user, person: Person):
+    """The measures of a record the user may read: all of them in its professional scope; for a
+    partner, those its own organisation holds (never another authority's)."""
+    qs = Measure.objects.filter(person=person).select_related("authority")
+    if scoping.reaches_as_professional(user, person, Perm.VIEW_MEASURES):
+        return qs
+    return qs.filter(authority_id__in=scoping.own_organisation_ids(user, Perm.VIEW_MEASURES))
+
+
 def measures(user, person_id):
-    person = scoping.person_for(user, person_id)
-    return person, Measure.objects.filter(person=person).select_related("authority")
+    person = scoping.person_for(user, person_id, Perm.VIEW_MEASURES)
+    return person, measures_of(user, person)
+
+
+def documents_of(user, person: Person):
+    """The documents of a record the user may read: all of them in its professional scope; for a
+    partner, those it uploaded itself and those a unit explicitly shared with its organisation."""
+    qs = Document.objects.filter(person=person)
+    if scoping.reaches_as_professional(user, person, Perm.VIEW_DOCUMENTS):
+        return qs
+    orgs = scoping.own_organisation_ids(user, Perm.VIEW_DOCUMENTS)
+    shared = DocumentShare.objects.filter(organisation_id__in=orgs).values("document_id")
+    return qs.filter(Q(uploaded_by=user) | Q(pk__in=shared))
+
+
+def documents(user, person_id):
+    person = scoping.person_for(user, person_id, Perm.VIEW_DOCUMENTS)
+    return person, documents_of(user, person)
 
 
 def document_for(user, document_id) -> Document:
+    """A document the user may read (404 otherwise, whether it exists or not)."""
     try:
         document_id = int(document_id)
     except (TypeError, ValueError):
         raise NotFound("Document introuvable.") from None
-    doc = Document.objects.filter(pk=document_id, person__in=Person.objects.visible_to(user)).first()
+    doc = Document.objects.filter(pk=document_id).select_related("person").first()
     if doc is None:
+        raise NotFound("Document introuvable.")
+    try:
+        person = scoping.person_for(user, doc.person_id, Perm.VIEW_DOCUMENTS, related=())
+    except (NotFound, Forbidden):
+        raise NotFound("Document introuvable.") from None
+    if not documents_of(user, person).filter(pk=doc.pk).exists():
         raise NotFound("Document introuvable.")
     return doc
 

@@ -10,12 +10,13 @@ from django.utils import timezone
 
 from parcours.access import scoping
 from parcours.access.models import AuditAction
-from parcours.access.roles import Perm, Role
+from parcours.access.roles import Perm
 from parcours.access.services import audit
 from parcours.core.dates import add_years, today
 from parcours.core.errors import Conflict, Forbidden, Invalid
 from parcours.core.services import clean, pick
 from parcours.core.text import compact, fold
+from parcours.core.validators import birth_date_error
 from parcours.directory.models import Commune, Establishment, Organisation
 from parcours.people import documents as storage
 from parcours.people.choices import (
@@ -25,7 +26,15 @@ from parcours.people.choices import (
     NoteConfidentiality,
     RelationshipKind,
 )
-from parcours.people.models import Document, Measure, Note, Person, RecordChange, Relationship
+from parcours.people.models import (
+    Document,
+    DocumentShare,
+    Measure,
+    Note,
+    Person,
+    RecordChange,
+    Relationship,
+)
 
 IDENTITY_FIELDS = [
     "first_name",
@@ -84,7 +93,7 @@ def name_similarity(first_a: str, last_a: str, first_b: str, last_b: str) -> flo
 
 def likely_duplicates(actor, *, first_name: str, last_name: str, birth_date: date, threshold: float = 0.8):
     """Records of the user's scope with the same birth date and similar names, best first."""
-    candidates = Person.objects.visible_to(actor).active().filter(birth_date=birth_date)
+    candidates = Person.objects.visible_to(actor, Perm.VIEW_IDENTITY).active().filter(birth_date=birth_date)
     scored = [(name_similarity(first_name, last_name, p.first_name, p.last_name), p) for p in candidates]
     # Also a match when the birth name is the searched last name.
     scored = [
@@ -126,9 +135,10 @@ def create_person(
 ) -> Person:
     """Register a person. Likely duplicates in scope are refused (409 listing them) unless the user
     confirms with allow_duplicate, so the same child is not registered twice."""
-    is_partner = Role.PARTNER in scoping.roles_of(actor)
-    if not (scoping.has_perm_somewhere(actor, Perm.EDIT_RECORDS) or is_partner):
+    if not scoping.has_perm_somewhere(actor, Perm.REGISTER_PERSONS):
         raise Forbidden()
+    # a professional registers for an establishment of its scope; a partner for itself only
+    is_partner = not scoping.grants_over_scope(actor, Perm.REGISTER_PERSONS)
     home = None
     if home_establishment:
         home = pick(
@@ -162,8 +172,8 @@ def create_person(
         created_by=actor,
     )
     clean(person, exclude=["search_name"])
-    if birth_date and birth_date > today():
-        raise Invalid({"birth_date": "La date de naissance est dans le futur."})
+    if birth_date_error(birth_date):
+        raise Invalid({"birth_date": birth_date_error(birth_date)})
     if not allow_duplicate:
         duplicates = likely_duplicates(
             actor, first_name=person.first_name, last_name=person.last_name, birth_date=birth_date
@@ -187,8 +197,9 @@ def create_person(
 
 
 def update_person(actor, person_id: int, **fields) -> Person:
-    """Change identity fields; each changed field is kept in the record's history."""
-    person = scoping.person_for(actor, person_id, Perm.EDIT_RECORDS)
+    """Change identity fields; each changed field is kept in the record's history. A partner may
+    change the identity of a person it registered only while no unit has admitted the person."""
+    person = scoping.person_for(actor, person_id, Perm.EDIT_IDENTITY)
     _writable(person)
     unknown = set(fields) - set(IDENTITY_FIELDS)
     if unknown:
@@ -209,6 +220,8 @@ def update_person(actor, person_id: int, **fields) -> Person:
     if not changes:
         return person
     clean(person, exclude=["search_name"])
+    if "birth_date" in changes and birth_date_error(person.birth_date):
+        raise Invalid({"birth_date": birth_date_error(person.birth_date)})
     with transaction.atomic():
         person.save(update_fields=list(changes))
         _history(actor, person, person, changes)
@@ -376,10 +389,7 @@ def upload_document(
 ) -> Document:
     """Attach a file: type and size checked, encrypted at rest, retention date set. A partner may
     attach documents (the decision, the reports) to the persons it registered or referred."""
-    if scoping.is_partner_only(actor):
-        person = scoping.person_for(actor, person_id)
-    else:
-        person = scoping.person_for(actor, person_id, Perm.EDIT_RECORDS)
+    person = scoping.person_for(actor, person_id, Perm.ADD_DOCUMENTS)
     _writable(person)
     if kind not in DocumentKind.values:
         raise Invalid({"kind": "Type de document inconnu."})
@@ -415,6 +425,24 @@ def read_document(actor, document_id: int) -> tuple[Document, bytes]:
     data = storage.load(doc.storage_name)
     audit(actor, AuditAction.DOWNLOAD, doc, person=doc.person_id)
     return doc, data
+
+
+def share_document(actor, document_id: int, organisation: int) -> DocumentShare:
+    """A professional of the record explicitly shares one document with a partner organisation (the
+    département holding the measure…), whose referents may then read it; audited."""
+    from parcours.people.selectors import document_for
+
+    doc = document_for(actor, document_id)
+    scoping.person_for(actor, doc.person_id, Perm.EDIT_RECORDS, related=())
+    _writable(doc.person)
+    org = pick(Organisation, organisation, "organisation", "Organisation")
+    with transaction.atomic():
+        share, created = DocumentShare.objects.get_or_create(
+            document=doc, organisation=org, defaults={"shared_by": actor}
+        )
+        if created:
+            audit(actor, AuditAction.UPDATE, doc, person=doc.person_id, shared_with=org.pk)
+    return share
 
 
 # --- merge, archive, export ---------------------------------------------------------------------
@@ -554,7 +582,7 @@ def export_person(actor, person_id: int) -> dict:
     """Everything held on one person (GDPR access right), as JSON-ready data; the export is audited."""
     from parcours.people.selectors import person_export_data
 
-    person = scoping.person_for(actor, person_id)
+    person = scoping.person_for(actor, person_id, Perm.EXPORT_RECORDS)
     data = person_export_data(actor, person)
     audit(actor, AuditAction.EXPORT, person, person=person, format="json")
     return data

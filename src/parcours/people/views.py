@@ -27,8 +27,21 @@ from parcours.people.forms import (
     PersonForm,
     RelationshipForm,
     SearchForm,
+    ShareDocumentForm,
 )
 
+# the kinds of organisation that are external partners (authorities of measures, referrers)
+PARTNER_KINDS = ["departement", "mdph", "pjj"]
+# the permission each tab of the record needs (selectors.record_rights)
+TAB_RIGHT = {
+    "identite": "identity_view",
+    "famille": "whole",
+    "mesures": "measures",
+    "documents": "documents",
+    "notes": "notes",
+    "sejours": "whole",
+    "historique": "whole",
+}
 TABS = [
     ("identite", "Identité"),
     ("famille", "Famille"),
@@ -55,7 +68,7 @@ def search(request):
             "query": query,
             "results": results,
             "nav": "people",
-            "can_create": scoping.has_perm_somewhere(request.user, Perm.EDIT_RECORDS),
+            "can_create": scoping.has_perm_somewhere(request.user, Perm.REGISTER_PERSONS),
         },
     )
 
@@ -88,9 +101,10 @@ def create(request):
     return render(request, "people/create.html", {"form": form, "duplicates": duplicates, "nav": "people"})
 
 
-def _forms(request, person, bound=None):
-    authorities = Organisation.objects.filter(kind__in=["departement", "mdph", "pjj"]).order_by("name")
+def _forms(request, person, bound=None, documents=()):
+    authorities = Organisation.objects.filter(kind__in=PARTNER_KINDS).order_by("name")
     forms = {
+        "share": ShareDocumentForm(documents=documents, organisations=authorities),
         "note": NoteForm(initial={"confidentiality": "team"}),
         "measure": MeasureForm(authorities=authorities),
         "relationship": RelationshipForm(),
@@ -116,23 +130,22 @@ def record(request, person_id: int, bound=None, tab=None):
     tab = tab or request.GET.get("onglet", "identite")
     if tab not in dict(TABS):
         tab = "identite"
-    person = selectors.open_record(request.user, person_id, section=tab)
-    can_edit = (
-        not person.is_archived
-        and not person.merged_into_id
-        and scoping.persons_visible_to(
-            request.user, type(person).objects.filter(pk=person.pk), Perm.EDIT_RECORDS
-        ).exists()
-    )
+    person = selectors.open_record(request.user, person_id, section=tab, perm=Perm.VIEW_IDENTITY)
+    rights = selectors.record_rights(request.user, person)
+    tabs = [(key, label) for key, label in TABS if rights[TAB_RIGHT[key]]]
+    if tab not in dict(tabs):
+        tab = "identite"
+    sections = selectors.record_sections(request.user, person, rights)
     context = {
         "person": person,
         "tab": tab,
-        "tabs": TABS,
+        "tabs": tabs,
         "nav": "people",
-        "can_edit": can_edit,
-        "can_merge": can_edit and scoping.has_perm_somewhere(request.user, Perm.MERGE_RECORDS),
-        "forms": _forms(request, person, bound),
-        **selectors.record_sections(request.user, person),
+        "rights": rights,
+        "can_edit": rights["edit"],
+        "can_merge": rights["merge"],
+        "forms": _forms(request, person, bound, sections["documents"] if rights["share"] else ()),
+        **sections,
     }
     status = 422 if bound else 200
     return render(request, "people/record.html", context, status=status)
@@ -246,6 +259,27 @@ def end_stay(request, person_id: int):
         )
 
     return _post(request, person_id, "sejours", "end_stay", form, action, "Séjour terminé.")
+
+
+@require_POST
+@login_required
+@service_errors
+def share_document(request, person_id: int):
+    person = scoping.person_for(request.user, person_id, Perm.EDIT_RECORDS, related=())
+    form = ShareDocumentForm(
+        request.POST,
+        documents=selectors.documents_of(request.user, person),
+        organisations=Organisation.objects.filter(kind__in=PARTNER_KINDS),
+    )
+    return _post(
+        request,
+        person_id,
+        "documents",
+        "share",
+        form,
+        lambda d: services.share_document(request.user, int(d["document"]), int(d["organisation"])),
+        "Document partagé avec le partenaire.",
+    )
 
 
 @require_POST

@@ -100,7 +100,7 @@ def coordinators(user):
     from parcours.access.models import User
     from parcours.people.models import Person
 
-    persons = scoping.persons_visible_to(user, Person.objects.all(), include_own=False)
+    persons = scoping.persons_visible_to(user, Person.objects.all())
     return (
         User.objects.filter(assignments__person__in=persons.values("pk"))
         .distinct()

@@ -10,8 +10,7 @@ from parcours.access.models import AuditAction
 from parcours.access.roles import Perm
 from parcours.access.services import audit
 from parcours.core.dates import add_months, age_at, today
-from parcours.core.errors import Conflict, Forbidden, Invalid, NotFound
-from parcours.people.models import Person
+from parcours.core.errors import Conflict, Invalid, NotFound
 from parcours.plans import reference, rules
 from parcours.plans.models import (
     DEPARTEMENT_KINDS,
@@ -47,10 +46,7 @@ def plan_for(actor, plan_id, perm: str = Perm.VIEW_RECORDS) -> Plan:
 
 def _check_writer(actor, person_id: int, perm: str = Perm.EDIT_RECORDS):
     """404 when the person is out of sight, 403 unless in the professional scope with the permission."""
-    subject = scoping.person_for(actor, person_id)
-    allowed = scoping.persons_visible_to(actor, Person.objects.filter(pk=subject.pk), perm, include_own=False)
-    if not allowed.exists():
-        raise Forbidden()
+    subject = scoping.person_for(actor, person_id, perm)
     if subject.is_archived:
         raise Conflict("Dossier archivé : lecture seule.")
     if subject.merged_into_id:

@@ -63,7 +63,7 @@ def dashboard(request):
 @service_errors
 def person_plans(request, person_id):
     """The plans of a person, and opening a new one."""
-    person = scoping.person_for(request.user, person_id)
+    person = scoping.person_for(request.user, person_id, Perm.VIEW_PLANS)
     items = list(selectors.plans(request.user, person.pk))
     audit(request.user, AuditAction.VIEW, "plan", person=person, section="plans", ids=[p.pk for p in items])
     form = NewPlanForm(request.POST or None)

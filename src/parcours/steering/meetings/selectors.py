@@ -146,7 +146,7 @@ def persons_of(user, meeting: Meeting) -> list:
     """The persons a case review names that the reader may see (the caller audits each read)."""
     if meeting.kind != MeetingKind.CASE_REVIEW:
         return []
-    visible = scoping.persons_visible_to(user, meeting.persons.all(), include_own=False)
+    visible = scoping.persons_visible_to(user, meeting.persons.all())
     return list(visible.order_by("last_name", "first_name"))
 
 
