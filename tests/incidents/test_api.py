@@ -318,3 +318,26 @@ def test_register_query_count_does_not_grow(api, world):
     with CaptureQueriesContext(connection) as five:
         assert api.director.get("/incidents").data["count"] == 5
     assert len(five) == len(one)
+
+
+def test_read_only_quality_cannot_link_persons(api, world):
+    """Linking a person to an event writes on that person's record: the quality referent (read-only
+    on records) is refused (403), at the declaration as afterwards; the educator may."""
+    refused = api.quality.post("/incidents", body(world))
+    assert refused.status_code == 403, refused.data
+    own = api.quality.post("/incidents", body(world, persons=[]))
+    assert own.status_code == 201, own.data  # declaring without naming anybody stays open to quality
+    incident = declare(world)
+    linked = api.quality.post(
+        f"/incidents/{incident.pk}/persons", {"person": world.child.pk, "role": "victim"}
+    )
+    assert linked.status_code == 403
+    assert not incident.persons.exists()
+    assert (
+        api.educator.post(
+            f"/incidents/{incident.pk}/persons", {"person": world.child.pk, "role": "victim"}
+        ).status_code
+        == 201
+    )
+    assert api.quality.delete(f"/incidents/{incident.pk}/persons/{world.child.pk}").status_code == 403
+    assert incident.persons.count() == 1

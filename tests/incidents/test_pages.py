@@ -213,3 +213,13 @@ def test_register_page_query_count_does_not_grow(world):
     with CaptureQueriesContext(connection) as five:
         client.get("/evenements-indesirables/")
     assert len(five) == len(one)
+
+
+def test_quality_cannot_link_a_person_from_the_page(world):
+    incident = declare(world)
+    url = f"/evenements-indesirables/{incident.pk}/personnes"
+    refused = client_for("qualite").post(url, {"person": world.child.pk, "role": "victim"})
+    assert refused.status_code == 403
+    assert not incident.persons.exists()
+    done = client_for("educ_e1").post(url, {"person": world.child.pk, "role": "victim"})
+    assert done.status_code == 302 and incident.persons.count() == 1

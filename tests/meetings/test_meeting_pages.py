@@ -201,3 +201,12 @@ def test_requests_page(world):
     educator = client_for("educ_e1")
     assert 'id="new-proposal"' not in educator.get(f"/analyse-des-pratiques/{request.pk}/").content.decode()
     assert client_for("educ_e2").get(f"/analyse-des-pratiques/{request.pk}/").status_code == 404
+
+
+def test_quality_cannot_name_a_person_from_the_page(world):
+    review = make_meeting(world, kind="case_review")
+    url = f"/reunions/{review.pk}/personnes"
+    assert client_for("qualite").post(url, {"person": world.child.pk}).status_code == 403
+    assert not review.persons.exists()
+    assert client_for("educ_e1").post(url, {"person": world.child.pk}).status_code == 302
+    assert review.persons.count() == 1

@@ -199,3 +199,18 @@ def test_case_review_persons_scoped_and_audited(api, world):
     # remove the person, then the kind may change
     assert api.director.delete(f"{url}/persons/{world.child.pk}").data["persons"] == []
     assert api.director.patch(url, {"kind": "other"}).status_code == 200
+
+
+def test_read_only_quality_cannot_name_persons_in_a_case_review(api, world):
+    """Naming a person in a case review writes on that person's record: the quality referent, who
+    may organise the establishment's meetings but only read records, is refused (403)."""
+    refused = new_meeting(api.quality, world, kind="case_review", persons=[world.child.pk])
+    assert refused.status_code == 403, refused.data
+    review = new_meeting(api.quality, world, kind="case_review")
+    assert review.status_code == 201, review.data
+    url = f"/meetings/{review.data['id']}"
+    assert api.quality.post(f"{url}/persons/{world.child.pk}").status_code == 403
+    assert not Meeting.objects.get(pk=review.data["id"]).persons.exists()
+    assert api.educator.post(f"{url}/persons/{world.child.pk}").status_code == 200
+    assert api.quality.delete(f"{url}/persons/{world.child.pk}").status_code == 403
+    assert Meeting.objects.get(pk=review.data["id"]).persons.count() == 1

@@ -170,11 +170,13 @@ def _unit_of(actor, establishment, unit_id, errors: dict):
 
 
 def _person(actor, person_id):
-    """The person's record within the actor's scope (404 otherwise, an absurd number included)."""
+    """The person's record within the actor's scope (404 otherwise, an absurd number included), to
+    link to an event: linking writes on the record, so its edit permission is needed (403 for a
+    read-only role such as quality)."""
     pk = _pk(person_id)
     if not pk:
         raise NotFound("Personne introuvable.")
-    return scoping.person_for(actor, pk)
+    return scoping.person_for(actor, pk, Perm.EDIT_RECORDS)
 
 
 def _may_declare(actor, establishment, unit) -> bool:

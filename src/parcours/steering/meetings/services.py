@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from parcours.access import scoping
 from parcours.access.models import AuditAction, User
+from parcours.access.roles import Perm
 from parcours.access.services import audit
 from parcours.core.dates import add_months, today
 from parcours.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -152,7 +153,10 @@ def create_meeting(
         errors["persons"] = "Seule une étude de situation nomme des personnes."
     if errors:
         raise Invalid(errors)
-    subjects = [scoping.person_for(actor, person_id) for person_id in dict.fromkeys(persons or [])]
+    # naming a person writes on that person's record: its edit permission is needed (not only sight)
+    subjects = [
+        scoping.person_for(actor, person_id, Perm.EDIT_RECORDS) for person_id in dict.fromkeys(persons or [])
+    ]
     with transaction.atomic():
         meeting = Meeting.objects.create(
             organisation=org, establishment=est, minutes=minutes, created_by=actor, **values
@@ -326,11 +330,12 @@ def write_minutes(actor, meeting_id: int, minutes: str) -> Meeting:
 
 
 def add_person(actor, meeting_id: int, person_id: int) -> Meeting:
-    """Name a person in a case review: the person must be in the actor's scope (404 otherwise)."""
+    """Name a person in a case review: the person must be in the actor's scope (404 otherwise) and
+    its record editable by the actor (403 for a read-only role such as quality)."""
     meeting = selectors.meeting_for(actor, meeting_id, write=True)
     if meeting.kind != MeetingKind.CASE_REVIEW:
         raise Invalid({"person": "Seule une étude de situation nomme des personnes."})
-    subject = scoping.person_for(actor, person_id)
+    subject = scoping.person_for(actor, person_id, Perm.EDIT_RECORDS)
     with transaction.atomic():
         meeting.persons.add(subject)
         audit(actor, AuditAction.UPDATE, meeting, person=subject, section="case_review")
@@ -339,7 +344,7 @@ def add_person(actor, meeting_id: int, person_id: int) -> Meeting:
 
 def remove_person(actor, meeting_id: int, person_id: int) -> Meeting:
     meeting = selectors.meeting_for(actor, meeting_id, write=True)
-    subject = scoping.person_for(actor, person_id)
+    subject = scoping.person_for(actor, person_id, Perm.EDIT_RECORDS)
     if not meeting.persons.filter(pk=subject.pk).exists():
         raise NotFound("Cette personne n'est pas nommée dans la réunion.")
     with transaction.atomic():
