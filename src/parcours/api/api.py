@@ -1,14 +1,18 @@
 """The ninja API object, mounted at /api/v1/, with the uniform error format of API.md."""
 
 import logging
+from functools import lru_cache, wraps
 
-from django.db import DataError
+from django.apps import apps as django_apps
+from django.db import DataError, IntegrityError, models
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from pydantic import BaseModel
 
 from parcours.api.common import AUTH
-from parcours.core.errors import ServiceError
+from parcours.core.errors import Invalid, ServiceError
+from parcours.core.validators import plausibility_errors
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +43,15 @@ def service_error(request, exc: ServiceError):
     return api.create_response(request, exc.as_dict(), status=exc.status)
 
 
+def _message_of(error: dict) -> str:
+    if "input" in error and error["input"] is None and error.get("type", "").endswith("_type"):
+        return "Ce champ ne peut pas être nul."
+    return error.get("msg", "invalide")
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request, exc: ValidationError):
-    errors = [{"field": _field_of(e.get("loc", [])), "message": e.get("msg", "invalide")} for e in exc.errors]
+    errors = [{"field": _field_of(e.get("loc", [])), "message": _message_of(e)} for e in exc.errors]
     return api.create_response(request, {"detail": "Données invalides.", "errors": errors}, status=422)
 
 
@@ -73,6 +83,75 @@ def data_error(request, exc):
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     return api.create_response(request, {"detail": str(exc), "errors": []}, status=exc.status_code)
+
+
+@api.exception_handler(IntegrityError)
+def null_into_required_column(request, exc: IntegrityError):
+    """A null that reached a required column (a schema that let it through) is the client's input: a
+    422 naming the field, never a 500. Any other integrity error is a bug and stays one."""
+    column = _not_null_column(exc)
+    if column is None:
+        raise exc
+    field = column.removesuffix("_id")
+    message = "Ce champ ne peut pas être nul."
+    return api.create_response(
+        request,
+        {"detail": "Données invalides.", "errors": [{"field": field, "message": message}]},
+        status=422,
+    )
+
+
+def _not_null_column(exc: IntegrityError) -> str | None:
+    cause = exc.__cause__
+    diag = getattr(cause, "diag", None)
+    if diag is not None:  # PostgreSQL (psycopg): SQLSTATE 23502 not_null_violation
+        return diag.column_name if getattr(cause, "sqlstate", None) == "23502" else None
+    text = str(exc)
+    if text.startswith("NOT NULL constraint failed: "):  # SQLite
+        return text.rsplit(".", 1)[-1].strip()
+    return None
+
+
+@lru_cache
+def _text_limits(module: str) -> dict[str, int]:
+    """The length of the text columns of the app an operation belongs to, by name: a text sent for a
+    field of that name may not be longer than its column (the largest one when several models of the
+    app share the name; none when one of them is a free text)."""
+    app = django_apps.get_containing_app_config(module)
+    if app is None:
+        return {}
+    limits: dict[str, int] = {}
+    free = set()
+    for model in app.get_models():
+        for column in model._meta.concrete_fields:
+            if isinstance(column, models.TextField):
+                free.add(column.name)
+            elif isinstance(column, models.CharField) and column.max_length:
+                limits[column.name] = max(limits.get(column.name, 0), column.max_length)
+    return {name: limit for name, limit in limits.items() if name not in free}
+
+
+def plausible_inputs(view_func):
+    """Every API write is checked against the shared plausible ranges (core.validators): a date between
+    1900 and 30 years ahead, a text no longer than its column or than 50 000 characters — a 422 naming
+    the field."""
+
+    @wraps(view_func)
+    def checked(request, *args, **kwargs):
+        if request.method in ("POST", "PUT", "PATCH"):
+            limits = _text_limits(view_func.__module__)
+            errors = {}
+            for value in kwargs.values():
+                if isinstance(value, BaseModel):
+                    errors.update(plausibility_errors(value, limits=limits))
+            if errors:
+                raise Invalid(errors)
+        return view_func(request, *args, **kwargs)
+
+    return checked
+
+
+api.add_decorator(plausible_inputs, mode="operation")
 
 
 from parcours.access.api import router as access_router  # noqa: E402

@@ -2,7 +2,9 @@
 
 from django.http import HttpRequest
 from ninja import Schema
+from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
 
 from parcours.access.services import user_for_token
 
@@ -18,7 +20,13 @@ class TokenAuth(HttpBearer):
 
 
 class SessionCookieAuth(SessionAuth):
-    """A logged-in browser session (CSRF checked on writes)."""
+    """A logged-in browser session (CSRF checked on writes). The session is looked at first: a request
+    without a logged-in session is unauthenticated (401), and only a request that the session would
+    authenticate is refused for a missing or wrong CSRF token (403). django-ninja checks CSRF before
+    authenticating, which answered 403 to an anonymous write."""
+
+    def _get_key(self, request: HttpRequest):
+        return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request: HttpRequest, key):
         user = super().authenticate(request, key)
@@ -29,6 +37,8 @@ class SessionCookieAuth(SessionAuth):
 
         if two_factor_required(user) and not request.session.get(SESSION_OTP_KEY):
             return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, "Jeton CSRF absent ou invalide : rechargez la page.")
         return user
 
 

@@ -1,0 +1,301 @@
+"""Inputs that must never answer 500, implausible data refused with the field named, API writes without
+credentials answering 401, personal answers never stored by a cache (issue 12, items 8, 9, 12, 15)."""
+
+import io
+import json
+from datetime import date, timedelta
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from parcours.core.dates import today
+from parcours.people.models import Measure
+from tests.api.conftest import fields_of
+
+
+def client_for(user, **options) -> Client:
+    client = Client(**options)
+    client.force_login(user)
+    return client
+
+
+def error_fields(response) -> set[str]:
+    body = response.json()
+    assert isinstance(body["detail"], str) and isinstance(body["errors"], list)
+    return {e["field"] for e in body["errors"]}
+
+
+@pytest.fixture
+def measure(world):
+    return Measure.objects.create(person=world.child, kind="judicial_placement", start_date=date(2024, 9, 1))
+
+
+# --- item 8: inputs that answered 500 -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?indicateur=",
+        "?indicateur=inconnu",
+        "?indicateur=admissions&du=2025-13-45",
+        "?indicateur=admissions&perimetre=x",
+    ],
+)
+def test_drilldown_without_or_with_unknown_indicator_is_a_400_page(world, query):
+    response = client_for(world.director).get("/pilotage/detail/" + query)
+    assert response.status_code == 400
+    assert "Demande invalide" in response.content.decode()
+
+
+def test_drilldown_with_a_known_indicator_still_works(world):
+    response = client_for(world.director).get(
+        f"/pilotage/detail/?indicateur=admissions&perimetre=establishment:{world.e1.pk}"
+    )
+    assert response.status_code == 200
+
+
+def test_person_patch_with_null_text_is_a_422_naming_the_field(api, world):
+    for name in (
+        "first_name",
+        "last_name",
+        "birth_name",
+        "sex",
+        "nir",
+        "address",
+        "phone",
+        "email",
+        "birth_date",
+    ):
+        response = api.director.patch(f"/persons/{world.child.pk}", {name: None})
+        assert response.status_code == 422, (name, response.status_code)
+        assert fields_of(response) == {name}
+    # commune is a nullable column: null clears it
+    assert api.director.patch(f"/persons/{world.child.pk}", {"commune": None}).status_code == 200
+
+
+def test_measure_patch_with_null_is_a_422_naming_the_field(api, measure):
+    for name in ("kind", "reference", "details", "start_date"):
+        response = api.director.patch(f"/measures/{measure.pk}", {name: None})
+        assert response.status_code == 422, (name, response.status_code)
+        assert fields_of(response) == {name}
+    # end_date is nullable: null reopens the measure
+    assert api.director.patch(f"/measures/{measure.pk}", {"end_date": None}).status_code == 200
+
+
+def test_quality_export_with_control_characters_in_texts(api, world, framework):
+    from parcours.steering.quality.models import Criterion
+
+    sa = api.quality.post(
+        "/quality/self-assessments",
+        {"establishment": world.e1.pk, "framework": framework.pk, "started_on": "2025-01-15"},
+    ).data
+    criterion = Criterion.objects.get(framework=framework, reference="1.1.1").pk
+    saved = api.quality.put(
+        f"/quality/self-assessments/{sa['id']}/scores/{criterion}",
+        {"score": "3", "evidence": "Compte\x0brendu\x01 du CVS", "comment": "=\x1fsomme"},
+    )
+    assert saved.status_code == 200
+    api.quality.post(
+        f"/quality/self-assessments/{sa['id']}/actions", {"action": "Plan\x02", "owner": "Dir\x07"}
+    )
+    for response in (
+        api.quality.get(f"/quality/self-assessments/{sa['id']}/export.xlsx"),
+        client_for(world.quality).get(f"/qualite/autoevaluation/{sa['id']}/export.xlsx"),
+    ):
+        assert response.status_code == 200
+        workbook = load_workbook(io.BytesIO(response.content))
+        row = next(r for r in workbook["Cotations"].iter_rows(min_row=2) if r[2].value == "1.1.1")
+        assert row[6].value == "Compte\nrendu du CVS"
+        assert row[7].value == "'=somme"
+        assert workbook["Plan d'actions"]["B2"].value == "Plan"
+
+
+def test_safe_cell_strips_what_a_spreadsheet_cannot_hold():
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    from parcours.core.exports import csv_bytes, safe_cell
+
+    every_control = "".join(chr(c) for c in range(32)) + "fin"
+    cleaned = safe_cell(every_control)
+    assert not ILLEGAL_CHARACTERS_RE.search(cleaned)
+    assert "\n" in cleaned and cleaned.endswith("fin")
+    assert safe_cell("\x01=1+1") == "'=1+1"
+    assert safe_cell(12) == 12 and safe_cell(None) is None
+    assert b"\x01" not in csv_bytes(["a"], [["x\x01y"]])
+
+
+# --- item 12: API writes without credentials ------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["get", "post", "put", "patch", "delete"])
+def test_api_without_credentials_answers_401_for_every_method(world, method):
+    client = Client(enforce_csrf_checks=True)
+    call = getattr(client, method)
+    for path in (
+        f"/api/v1/persons/{world.child.pk}",
+        "/api/v1/persons",
+        f"/api/v1/measures/{world.child.pk}",
+    ):
+        if method == "get":
+            response = call(path)
+        else:
+            response = call(path, data=json.dumps({}), content_type="application/json")
+        if response.status_code == 405:
+            continue
+        assert response.status_code == 401, (method, path, response.status_code)
+        assert response.json()["detail"] and response.json()["errors"] == []
+
+
+def test_api_bad_token_and_no_session_answers_401_on_writes(world):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(
+        "/api/v1/persons", data="{}", content_type="application/json", HTTP_AUTHORIZATION="Bearer faux"
+    )
+    assert response.status_code == 401
+
+
+def test_session_writes_still_need_the_csrf_token(world):
+    client = client_for(world.director, enforce_csrf_checks=True)
+    url = f"/api/v1/persons/{world.child.pk}"
+    refused = client.patch(url, data=json.dumps({"phone": "0600000000"}), content_type="application/json")
+    assert refused.status_code == 403
+    assert refused.json()["detail"] and refused.json()["errors"] == []
+    client.get("/offre/")  # the page sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    accepted = client.patch(
+        url, data=json.dumps({"phone": "0600000000"}), content_type="application/json", HTTP_X_CSRFTOKEN=token
+    )
+    assert accepted.status_code == 200, accepted.content
+
+
+# --- item 15: Cache-Control: no-store -------------------------------------------------------------
+
+
+def test_authenticated_pages_and_api_answers_are_not_stored(api, world):
+    pages = client_for(world.director)
+    for url in ("/offre/", f"/personnes/{world.child.pk}/", "/pilotage/", "/pilotage/detail/"):
+        response = pages.get(url)
+        assert "no-store" in response.get("Cache-Control", ""), (url, response.status_code)
+    for response in (
+        api.director.get(f"/persons/{world.child.pk}"),
+        api.director.get("/persons"),
+        api.anonymous.get("/persons"),
+        api.director.patch(f"/persons/{world.child.pk}", {"first_name": None}),
+    ):
+        assert "no-store" in response.get("Cache-Control", ""), response.status_code
+
+
+def test_static_files_keep_their_caching(world):
+    client = client_for(world.director)
+    response = client.get("/static/parcours/app.css")
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
+
+
+# --- item 9: implausible dates and texts ----------------------------------------------------------
+
+
+def later(years: int) -> date:
+    from parcours.core.dates import add_years
+
+    return add_years(today(), years)
+
+
+def person_body(**extra):
+    return {"first_name": "Inès", "last_name": "Garnier", "birth_date": "2013-05-06", "sex": "f", **extra}
+
+
+@pytest.mark.parametrize(
+    "birth_date, ok",
+    [
+        ("0001-01-01", False),
+        ("1899-12-31", False),
+        ("1900-01-01", True),
+        (None, None),  # today: accepted
+        ("tomorrow", False),
+        ("9999-12-31", False),
+    ],
+)
+def test_birth_dates_must_be_plausible(api, world, birth_date, ok):
+    if birth_date is None:
+        birth_date, ok = today().isoformat(), True
+    elif birth_date == "tomorrow":
+        birth_date = (today() + timedelta(days=1)).isoformat()
+    response = api.director.post(
+        "/persons", person_body(birth_date=birth_date, home_establishment=world.e1.pk)
+    )
+    assert response.status_code == (201 if ok else 422), response.data
+    if not ok:
+        assert fields_of(response) == {"birth_date"}
+    changed = api.director.patch(f"/persons/{world.child.pk}", {"birth_date": birth_date})
+    assert changed.status_code == (200 if ok else 422), changed.data
+    if not ok:
+        assert fields_of(changed) == {"birth_date"}
+
+
+def test_measure_dates_must_be_plausible(api, world, measure):
+    url = f"/persons/{world.child.pk}/measures"
+    refused = api.director.post(url, {"kind": "aemo", "start_date": "0001-01-01", "end_date": "9999-12-31"})
+    assert refused.status_code == 422 and fields_of(refused) == {"start_date", "end_date"}
+    far = later(30).isoformat()
+    accepted = api.director.post(url, {"kind": "aemo", "start_date": "1900-01-01", "end_date": far})
+    assert accepted.status_code == 201, accepted.data
+    patched = api.director.patch(
+        f"/measures/{measure.pk}", {"end_date": (later(30) + timedelta(days=1)).isoformat()}
+    )
+    assert patched.status_code == 422 and fields_of(patched) == {"end_date"}
+
+
+def test_capacity_from_the_year_9999_is_refused(api, world):
+    url = f"/units/{world.u1.pk}/capacity"
+    refused = api.admin.post(url, {"capacity": 3, "valid_from": "9999-12-31"})
+    assert refused.status_code == 422 and fields_of(refused) == {"valid_from"}
+    assert "1900" in refused.data["errors"][0]["message"]
+    assert api.admin.post(url, {"capacity": 3, "valid_from": later(1).isoformat()}).status_code == 201
+
+
+def test_texts_have_a_maximum_length(api, world):
+    notes = f"/persons/{world.child.pk}/notes"
+    refused = api.director.post(notes, {"text": "a" * 200_000})
+    assert refused.status_code == 422 and fields_of(refused) == {"text"}
+    assert "50" in refused.data["errors"][0]["message"]
+    assert api.director.post(notes, {"text": "a" * 50_000}).status_code == 201
+    # a short text may not be longer than its column (the same on SQLite as on PostgreSQL)
+    long_name = api.director.patch(f"/persons/{world.child.pk}", {"first_name": "b" * 10_000})
+    assert long_name.status_code == 422 and fields_of(long_name) == {"first_name"}
+    reference = api.director.post(
+        f"/persons/{world.child.pk}/measures",
+        {"kind": "aemo", "start_date": "2024-01-01", "reference": "r" * 101},
+    )
+    assert reference.status_code == 422 and fields_of(reference) == {"reference"}
+
+
+def field_error(response, field: str) -> str:
+    from html import unescape
+
+    html = response.content.decode()
+    marker = f'<div id="id_{field}-desc-error">'
+    return unescape(html.split(marker)[1].split("</div>")[0]) if marker in html else ""
+
+
+def test_forms_show_the_same_limits_next_to_the_field(world):
+    client = client_for(world.director)
+    created = client.post(
+        "/personnes/nouvelle/",
+        {"last_name": "Garnier", "first_name": "Inès", "birth_date": "0001-01-01", "sex": "f"},
+    )
+    assert created.status_code == 200 and "1900" in field_error(created, "birth_date")
+    note = client.post(
+        f"/personnes/{world.child.pk}/notes", {"text": "a" * 200_000, "confidentiality": "team"}
+    )
+    assert note.status_code == 422 and "trop long" in field_error(note, "text")
+    measure = client.post(
+        f"/personnes/{world.child.pk}/mesures",
+        {"kind": "aemo", "start_date": "0001-01-01", "end_date": "9999-12-31"},
+    )
+    assert measure.status_code == 422
+    assert "1900" in field_error(measure, "start_date") and "1900" in field_error(measure, "end_date")
+    assert not world.child.measures.exists() and not world.child.notes.exists()
