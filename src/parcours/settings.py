@@ -2,6 +2,7 @@
 
 import base64
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -35,6 +36,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "dsfr",
     "widget_tweaks",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "parcours.core",
     "parcours.access",
     "parcours.directory",
@@ -68,6 +72,8 @@ MIDDLEWARE = [
     "parcours.access.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # last: turns a login refused by django-axes (too many failures) into the lockout answer
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "parcours.urls"
@@ -122,9 +128,34 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Lockout: after LOGIN_MAX_FAILURES failed attempts, the account is locked LOGIN_LOCKOUT_MINUTES.
+# Every login door (login page, POST /api/v1/auth/token, the Django admin) authenticates through
+# django.contrib.auth.authenticate(request, ...): django-axes counts the failures and refuses a
+# username after LOGIN_MAX_FAILURES failures, an address after LOGIN_MAX_FAILURES_PER_IP (any
+# usernames), for LOGIN_LOCKOUT_MINUTES after the last counted failure (access/login_doors.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_MAX_FAILURES = envint("LOGIN_MAX_FAILURES", 5)
+LOGIN_MAX_FAILURES_PER_IP = envint("LOGIN_MAX_FAILURES_PER_IP", 20)
 LOGIN_LOCKOUT_MINUTES = envint("LOGIN_LOCKOUT_MINUTES", 15)
+AXES_HANDLER = "parcours.access.login_doors.LoginThrottle"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # LoginThrottle reads them in this order
+AXES_FAILURE_LIMIT = LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+# attempts during a lockout do not prolong it: it ends LOGIN_LOCKOUT_MINUTES after it started
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# a success does not clear the failures: axes would clear the address's too (the per-address
+# limit would then be reset by anyone holding one valid account)
+AXES_RESET_ON_SUCCESS = False
+AXES_CLIENT_IP_CALLABLE = "parcours.access.context.ip_of"  # the address the audit log records
+AXES_LOCKOUT_CALLABLE = "parcours.access.login_doors.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log
+AXES_VERBOSE = False
+# Two-factor: django-otp's TOTP devices (throttled after a wrong code, a code is used once).
+OTP_TOTP_ISSUER = "Parcours"
+# API tokens expire API_TOKEN_DAYS days after they are issued.
+API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 30)
 
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -135,7 +166,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("BEHIND_PROXY", False) else None
+# Behind one HTTPS reverse proxy: the scheme and the client's address (the last X-Forwarded-For
+# entry, the one the proxy appended) come from the proxy's headers (access/context.py).
+BEHIND_PROXY = envbool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_HSTS_SECONDS = 0 if DEBUG else envint("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)

@@ -1,7 +1,9 @@
+import time
 from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
+from django.test import RequestFactory
 from django.utils import timezone
 
 from parcours.access import services
@@ -10,19 +12,22 @@ from parcours.core.errors import Forbidden
 from tests.conftest import PASSWORD
 
 
-def test_lockout_expires(world):
-    for _ in range(5):
+def test_lockout_expires(world, settings, monkeypatch):
+    def attempt(password):
+        return services.authenticate(RequestFactory().post("/connexion/"), "directeur", password)
+
+    for _ in range(settings.LOGIN_MAX_FAILURES):
         with pytest.raises(services.AuthenticationFailed):
-            services.authenticate("directeur", "faux")
+            attempt("faux")
     with pytest.raises(services.AuthenticationFailed) as exc:
-        services.authenticate("directeur", PASSWORD)
+        attempt(PASSWORD)
     assert exc.value.locked
-    world.director.refresh_from_db()
-    world.director.locked_until = timezone.now() - timedelta(seconds=1)
-    world.director.save(update_fields=["locked_until"])
-    assert services.authenticate("directeur", PASSWORD) == world.director
-    assert AuditEvent.objects.filter(action="login_failed", actor=world.director).count() == 4
-    assert AuditEvent.objects.filter(action="locked", actor=world.director).exists()
+    later = timezone.now() + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES, seconds=1)
+    monkeypatch.setattr("axes.handlers.proxy.now", lambda: later)
+    assert attempt(PASSWORD) == world.director
+    failed = AuditEvent.objects.filter(action="login_failed", actor=world.director)
+    assert failed.count() == settings.LOGIN_MAX_FAILURES + 1  # the refused right password too
+    assert AuditEvent.objects.filter(action="locked", actor=world.director).count() == 2
 
 
 def test_tokens_hashed_revocable_expiring(world):
@@ -57,20 +62,26 @@ def test_token_of_an_inactive_user_refused_and_use_recorded(world):
     assert services.user_for_token("prc_" + "x" * 43) is None
 
 
-def test_two_factor_required_by_admin_only(world):
-    import pyotp
+def test_two_factor_required_by_admin_only(world, settings):
+    from django_otp.oath import TOTP
 
+    def code(device, steps_ahead=0):
+        totp = TOTP(device.bin_key)
+        totp.time = time.time() + 30 * steps_ahead
+        return f"{totp.token():06d}"
+
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # no wait after a wrong code here (tested in test_login_doors)
     with pytest.raises(Forbidden):
         services.set_two_factor_requirement(world.director, "director", True)
+    assert not services.check_second_factor(world.director, None)
     services.set_two_factor_requirement(world.admin, "director", True)
     with pytest.raises(services.AuthenticationFailed):
-        services.authenticate("directeur", PASSWORD)
-    services.start_totp(world.director)
-    services.confirm_totp(world.director, pyotp.TOTP(world.director.totp_secret).now())
+        services.check_second_factor(world.director, None)
+    device = services.start_totp(world.director)
+    services.confirm_totp(world.director, code(device))
     with pytest.raises(services.AuthenticationFailed):
-        services.authenticate("directeur", PASSWORD, "000000")
-    code = pyotp.TOTP(world.director.totp_secret).now()
-    assert services.authenticate("directeur", PASSWORD, code) == world.director
+        services.check_second_factor(world.director, "000000" if code(device, 1) != "000000" else "111111")
+    assert services.check_second_factor(world.director, code(device, 1)) is True
 
 
 def test_audit_log_is_append_only(world):

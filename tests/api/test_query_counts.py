@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.http import HttpRequest
 from django.test import Client
 
 from parcours.pathways.models import Stay
@@ -40,7 +41,7 @@ def test_list_endpoints_query_counts(api, world, django_assert_max_num_queries):
 def test_pages_query_counts(world, django_assert_max_num_queries):
     populate(world, 30)
     client = Client()
-    client.login(username="directeur", password=PASSWORD)
+    client.login(request=HttpRequest(), username="directeur", password=PASSWORD)
     for url in (
         "/offre/",
         "/personnes/?q=martin",

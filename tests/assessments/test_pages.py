@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 
 from parcours.access.models import AuditAction, AuditEvent
@@ -12,7 +13,7 @@ from tests.conftest import PASSWORD
 
 def client_for(user):
     client = Client()
-    assert client.login(username=user.username, password=PASSWORD)
+    assert client.login(request=HttpRequest(), username=user.username, password=PASSWORD)
     return client
 
 

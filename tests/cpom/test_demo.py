@@ -91,12 +91,14 @@ def test_demo_fields_programme_and_bindings(world, demo):
 
 
 def test_demo_renders(world, demo, api, client, django_assert_max_num_queries):
+    from django.http import HttpRequest
+
     from tests.conftest import PASSWORD
 
     dashboard = api.director.get(f"/cpoms/{demo.pk}/dashboard")
     assert dashboard.status_code == 200
     assert len(dashboard.data["indicators"]) == 47
-    client.login(username="directeur", password=PASSWORD)
+    client.login(request=HttpRequest(), username="directeur", password=PASSWORD)
     with django_assert_max_num_queries(400):
         page = client.get(f"/cpom/{demo.pk}/")
     assert page.status_code == 200

@@ -3,6 +3,7 @@ tables and indicators in red/amber/green, the entry forms (errors next to the fi
 exports; educator reads without forms and gets 403 on a post, outsider 404, partner 403."""
 
 import pytest
+from django.http import HttpRequest
 from django.test import Client
 
 from parcours.access.models import AuditEvent
@@ -13,7 +14,7 @@ from tests.conftest import PASSWORD
 
 def client_for(username):
     client = Client()
-    assert client.login(username=username, password=PASSWORD)
+    assert client.login(request=HttpRequest(), username=username, password=PASSWORD)
     return client
 
 

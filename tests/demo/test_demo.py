@@ -3,6 +3,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import RequestFactory
 
 from parcours.access.services import authenticate
 from parcours.demo.generator import DEMO_PASSWORD, DEMO_USERS
@@ -68,7 +69,8 @@ def test_demo_never_overbooks_nor_overlaps(demo):
 
 def test_demo_logins_authenticate(demo):
     for username, *_ in DEMO_USERS:
-        assert authenticate(username, DEMO_PASSWORD).username == username
+        request = RequestFactory().post("/connexion/")
+        assert authenticate(request, username, DEMO_PASSWORD).username == username
 
 
 def test_demo_is_deterministic_and_if_empty_is_idempotent(demo):

@@ -1,5 +1,6 @@
 from datetime import datetime, timedelta
 
+from django.http import HttpRequest
 from django.test import Client
 from django.utils import timezone
 
@@ -35,5 +36,5 @@ def to_analysed(world, incident, serious=False, category="violence"):
 
 def client_for(username):
     client = Client()
-    assert client.login(username=username, password=PASSWORD)
+    assert client.login(request=HttpRequest(), username=username, password=PASSWORD)
     return client

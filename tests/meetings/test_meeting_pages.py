@@ -4,6 +4,7 @@ and minutes, the case review's persons audited, the practice-analysis requests p
 from datetime import date
 from html import unescape
 
+from django.http import HttpRequest
 from django.test import Client
 
 from parcours.access.models import AuditEvent
@@ -18,7 +19,7 @@ from tests.conftest import PASSWORD
 
 def client_for(username):
     client = Client()
-    assert client.login(username=username, password=PASSWORD)
+    assert client.login(request=HttpRequest(), username=username, password=PASSWORD)
     return client
 
 

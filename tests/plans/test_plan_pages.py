@@ -3,6 +3,7 @@ co-evaluation; scope and audit."""
 
 from datetime import date, timedelta
 
+from django.http import HttpRequest
 from django.test import Client
 
 from parcours.access.models import AuditEvent
@@ -14,7 +15,7 @@ from tests.conftest import PASSWORD
 
 def client_for(username):
     client = Client()
-    assert client.login(username=username, password=PASSWORD)
+    assert client.login(request=HttpRequest(), username=username, password=PASSWORD)
     return client
 
 

@@ -5,6 +5,7 @@ results, scores and action plan; scope."""
 from html import unescape
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpRequest
 from django.test import Client
 
 from parcours.steering.quality.models import (
@@ -20,7 +21,7 @@ from tests.conftest import PASSWORD
 
 def client_for(username):
     client = Client()
-    assert client.login(username=username, password=PASSWORD)
+    assert client.login(request=HttpRequest(), username=username, password=PASSWORD)
     return client
 
 

@@ -4,6 +4,7 @@ checked, the Excel workbook opened and its cells checked, scope and audit."""
 import io
 from datetime import date
 
+from django.http import HttpRequest
 from django.test import Client
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -83,7 +84,7 @@ def test_report_is_built_in_the_background_with_its_pdf_and_workbook(api, world)
 
 def test_report_pages_and_progress_fragment(world):
     client = Client()
-    assert client.login(username="directeur", password=PASSWORD)
+    assert client.login(request=HttpRequest(), username="directeur", password=PASSWORD)
     page = client.get("/pilotage/rapports/")
     assert page.status_code == 200
     done = client.post("/pilotage/rapports/", {"perimetre": f"unit:{world.u1.pk}", "annee": "2025"})

@@ -1,3 +1,4 @@
+from django.http import HttpRequest
 from django.test import Client
 
 from parcours.access.models import AuditEvent
@@ -6,7 +7,7 @@ from tests.conftest import PASSWORD
 
 def client_for(username):
     client = Client()
-    assert client.login(username=username, password=PASSWORD)
+    assert client.login(request=HttpRequest(), username=username, password=PASSWORD)
     return client
 
 

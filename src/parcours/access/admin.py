@@ -13,8 +13,7 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     inlines = [MembershipInline]
-    list_display = ["username", "first_name", "last_name", "is_active", "locked_until"]
-    readonly_fields = ["totp_secret", "totp_confirmed_at", "failed_logins"]
+    list_display = ["username", "first_name", "last_name", "is_active"]
 
 
 @admin.register(TwoFactorRequirement)
@@ -24,8 +23,17 @@ class TwoFactorRequirementAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["prefix", "user", "name", "created_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["prefix", "key_hash", "user", "created_at", "last_used_at"]
+    list_display = [
+        "prefix",
+        "user",
+        "name",
+        "created_at",
+        "expires_at",
+        "otp_verified",
+        "last_used_at",
+        "revoked_at",
+    ]
+    readonly_fields = ["prefix", "key_hash", "user", "created_at", "last_used_at", "otp_verified"]
 
 
 @admin.register(AuditEvent)

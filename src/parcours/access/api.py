@@ -26,15 +26,17 @@ class Unauthorized(ServiceError):
 
 @router.post("/auth/token", auth=None, response={200: TokenOut, **ERRORS})
 def create_token(request, data: TokenIn):
-    """Exchange a username and password (and the TOTP code when two-factor is required) for a token.
-    The same lockout as the login page applies."""
+    """Exchange a username and password (and the TOTP code when two-factor is required) for a token
+    that expires after API_TOKEN_DAYS days. The same lockout as the login page applies; a code is
+    accepted once, and wrong codes make the next try wait."""
     try:
-        user = services.authenticate(data.username, data.password, data.otp)
+        user = services.authenticate(request, data.username, data.password)
+        otp_verified = services.check_second_factor(user, data.otp)
     except services.AuthenticationFailed as exc:
         raise Unauthorized(exc.message) from None
     with transaction.atomic():
-        token = services.issue_token(user, "api")
-        services.record_login(user, via="api")
+        token = services.issue_token(user, "api", otp_verified=otp_verified)
+        services.logged_in(request, user)
     return {"token": token}
 
 

@@ -5,15 +5,14 @@ import hashlib
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 
 from parcours.access.roles import Role
 
 
 class User(AbstractUser):
-    failed_logins = models.PositiveSmallIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
-    totp_secret = models.CharField(max_length=64, blank=True)
-    totp_confirmed_at = models.DateTimeField(null=True, blank=True)
+    """Failed logins are counted by django-axes, the authenticator app is a django-otp TOTPDevice."""
+
     phone = models.CharField(max_length=30, blank=True)
 
     class Meta:
@@ -23,9 +22,12 @@ class User(AbstractUser):
     def display_name(self) -> str:
         return self.get_full_name() or self.username
 
-    @property
+    @cached_property
     def has_totp(self) -> bool:
-        return bool(self.totp_secret and self.totp_confirmed_at)
+        """Whether the user has a confirmed authenticator app (a TOTP device)."""
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        return TOTPDevice.objects.filter(user=self, confirmed=True).exists()
 
 
 class Membership(models.Model):
@@ -72,7 +74,8 @@ class Membership(models.Model):
 
 
 class ApiToken(models.Model):
-    """A revocable API token; only its SHA-256 is stored."""
+    """A revocable API token; only its SHA-256 is stored. It expires (API_TOKEN_DAYS) and, once two-factor
+    is required for one of the user's roles, only works if it was issued after a verified code."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, blank=True)
@@ -80,8 +83,9 @@ class ApiToken(models.Model):
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    otp_verified = models.BooleanField(default=False)
 
     @staticmethod
     def hash(key: str) -> str:

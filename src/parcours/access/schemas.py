@@ -59,6 +59,7 @@ class ApiTokenOut(Schema):
     last_used_at: datetime | None
     expires_at: datetime | None
     revoked_at: datetime | None
+    otp_verified: bool
 
 
 class AuditEventOut(Schema):

@@ -1,14 +1,18 @@
 """Access services: audit, authentication with lockout, API tokens, two-factor, users."""
 
+import base64
+import math
 import secrets
 from datetime import timedelta
 
-import pyotp
 from django.conf import settings
+from django.contrib import auth
 from django.contrib.auth import password_validation
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from parcours.access import scoping
 from parcours.access.context import client_ip
@@ -44,67 +48,34 @@ class AuthenticationFailed(Exception):
         self.needs_otp = needs_otp
 
 
-LOCKED_MESSAGE = "Compte temporairement verrouillé après trop d'échecs. Réessayez dans {minutes} minutes."
+LOCKED_MESSAGE = "Connexion verrouillée après trop d'échecs : réessayez dans {minutes} minutes."
 BAD_CREDENTIALS = "Identifiant ou mot de passe incorrect."
+OTP_THROTTLED = "Trop de codes erronés : réessayez dans {seconds} secondes."
+OTP_WRONG = "Code incorrect : vérifiez l'heure de votre téléphone et réessayez."
 
 
-def authenticate(username: str, password: str, otp: str | None = None, *, check_otp: bool = True) -> User:
-    """Check credentials with lockout: after LOGIN_MAX_FAILURES failures the account is locked for
-    LOGIN_LOCKOUT_MINUTES, even for the right password. When two-factor is required for one of the
-    user's roles, the TOTP code is checked too (check_otp=False leaves it to a second step)."""
-    failure = None
-    with transaction.atomic():  # the failure count is committed before the refusal is raised
-        failure, user = _check_credentials(username, password)
-    if failure:
-        raise failure
-    if check_otp and two_factor_required(user):
-        if not user.has_totp:
-            raise AuthenticationFailed(
-                "La double authentification est obligatoire pour votre rôle : activez-la depuis "
-                "l'interface avant d'utiliser l'API.",
-                needs_otp=True,
-            )
-        if not otp or not verify_totp(user, otp):
-            raise AuthenticationFailed(
-                "Code de double authentification manquant ou incorrect.", needs_otp=True
-            )
+def locked_message() -> str:
+    """The one answer to a locked-out attempt, whether the account exists or not."""
+    return LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+
+
+def authenticate(request, username: str, password: str) -> User:
+    """Check a username and password at a login door, through django.contrib.auth.authenticate so that
+    django-axes counts the failures and refuses a username or an address after too many of them (an
+    unknown username exactly as an existing one) and the auth signals write the audit events (see
+    login_doors). The second factor is checked apart (check_second_factor, or the page's second step)."""
+    user = auth.authenticate(request, username=username, password=password)
+    if user is None:
+        if getattr(request, "axes_locked_out", False):
+            raise AuthenticationFailed(locked_message(), locked=True)
+        raise AuthenticationFailed(BAD_CREDENTIALS)
     return user
 
 
-def _check_credentials(username: str, password: str) -> tuple[AuthenticationFailed | None, User | None]:
-    now = timezone.now()
-    user = User.objects.select_for_update().filter(username=username).first()
-    if user is None or not user.is_active:
-        User().set_password(password)  # same cost as a real check
-        audit(None, AuditAction.LOGIN_FAILED, "user", username=(username or "")[:150])
-        return AuthenticationFailed(BAD_CREDENTIALS), None
-    if user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        audit(user, AuditAction.LOCKED, user)
-        return AuthenticationFailed(LOCKED_MESSAGE.format(minutes=minutes), locked=True), None
-    if not user.check_password(password):
-        user.failed_logins += 1
-        locked = user.failed_logins >= settings.LOGIN_MAX_FAILURES
-        if locked:
-            user.locked_until = now + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-            user.failed_logins = 0
-        user.save(update_fields=["failed_logins", "locked_until"])
-        audit(user, AuditAction.LOCKED if locked else AuditAction.LOGIN_FAILED, user)
-        if locked:
-            return AuthenticationFailed(
-                LOCKED_MESSAGE.format(minutes=settings.LOGIN_LOCKOUT_MINUTES), locked=True
-            ), None
-        return AuthenticationFailed(BAD_CREDENTIALS), None
-    if user.failed_logins or user.locked_until:
-        user.failed_logins = 0
-        user.locked_until = None
-        user.save(update_fields=["failed_logins", "locked_until"])
-    return None, user
-
-
-def record_login(user: User, via: str) -> None:
-    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
-    audit(user, AuditAction.LOGIN, user, via=via)
+def logged_in(request, user: User) -> None:
+    """A login without a session (an API token): the signal django.contrib.auth.login sends, so that
+    it is audited and recorded (last_login) like a login through any other door."""
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
 
 
 def two_factor_required(user: User) -> bool:
@@ -125,55 +96,122 @@ def set_two_factor_requirement(actor: User, role: str, required: bool) -> TwoFac
     return rule
 
 
-def start_totp(user: User) -> str:
-    """Give the user a new TOTP secret, to be confirmed by a first code."""
-    user.totp_secret = pyotp.random_base32()
-    user.totp_confirmed_at = None
-    user.save(update_fields=["totp_secret", "totp_confirmed_at"])
-    return user.totp_secret
+def totp_device(user: User) -> TOTPDevice | None:
+    """The user's confirmed authenticator app, if any."""
+    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("-pk").first()
 
 
-def totp_uri(user: User) -> str:
-    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.username, issuer_name="Parcours")
+def pending_totp(user: User) -> TOTPDevice | None:
+    """The authenticator being enrolled, not confirmed yet."""
+    return TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
 
 
-def verify_totp(user: User, code: str) -> bool:
-    if not user.totp_secret:
-        return False
-    return pyotp.TOTP(user.totp_secret).verify(str(code).strip().replace(" ", ""), valid_window=1)
+def start_totp(user: User) -> TOTPDevice:
+    """A new authenticator to enrol (replacing one being enrolled); a confirmed one stays in use until
+    the new one is confirmed by a first code."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+        return TOTPDevice.objects.create(user=user, name="Parcours", confirmed=False)
+
+
+def totp_secret(device: TOTPDevice) -> str:
+    """The key in base32, as typed into an authenticator app."""
+    return base64.b32encode(device.bin_key).decode().rstrip("=")
+
+
+def totp_uri(device: TOTPDevice) -> str:
+    return device.config_url
+
+
+def verify_otp(user: User, code: str | None, *, enrolling: bool = False) -> None:
+    """Check a one-time code with the user's authenticator (django-otp's TOTP device: a code is
+    accepted once, each wrong code doubles the wait before the next try, a clock drift of one step is
+    followed). enrolling=True checks the authenticator being enrolled and confirms it in place of the
+    previous one. A refusal is audited and raises Invalid({"code": ...})."""
+    code = str(code or "").strip().replace(" ", "")
+    with transaction.atomic():  # one check at a time per user: a code cannot be used twice at once
+        list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk"))
+        device = pending_totp(user) if enrolling else totp_device(user)
+        if device is None:
+            message, reason = "Aucune application d'authentification n'est activée.", "no_device"
+        else:
+            allowed, info = device.verify_is_allowed()
+            if not allowed:
+                wait = (info or {}).get("locked_until", timezone.now()) - timezone.now()
+                message = OTP_THROTTLED.format(seconds=max(1, math.ceil(wait.total_seconds())))
+                reason = "throttled"
+            elif device.verify_token(code):  # counts a wrong code (throttle) and the used one
+                message = reason = None
+                if enrolling:
+                    device.confirmed = True
+                    device.save(update_fields=["confirmed"])
+                    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+            else:
+                message, reason = OTP_WRONG, "wrong"
+    if message:
+        audit(user, AuditAction.LOGIN_FAILED, user, otp=True, failure=reason)
+        raise Invalid({"code": message})
+    user.__dict__.pop("has_totp", None)
 
 
 def confirm_totp(user: User, code: str) -> None:
-    if not verify_totp(user, code):
-        raise Invalid({"code": "Code incorrect : vérifiez l'heure de votre téléphone et réessayez."})
-    user.totp_confirmed_at = timezone.now()
-    user.save(update_fields=["totp_confirmed_at"])
+    """The first code of the authenticator being enrolled confirms it."""
+    verify_otp(user, code, enrolling=True)
     audit(user, AuditAction.UPDATE, user, totp="enabled")
 
 
-def issue_token(user: User, name: str = "", *, days: int | None = None) -> str:
-    """Create an API token; its clear value is returned once and only its hash is stored."""
+def check_second_factor(user: User, code: str | None) -> bool:
+    """At the API door, after the password: whether a one-time code was verified. When two-factor is
+    required for one of the user's roles a missing, wrong, throttled or reused code is refused."""
+    required = two_factor_required(user)
+    if not code and not required:
+        return False
+    if not user.has_totp:
+        if not required:
+            return False
+        raise AuthenticationFailed(
+            "La double authentification est obligatoire pour votre rôle : activez-la depuis "
+            "l'interface avant d'utiliser l'API.",
+            needs_otp=True,
+        )
+    if not code:
+        raise AuthenticationFailed("Code de double authentification manquant.", needs_otp=True)
+    try:
+        verify_otp(user, code)
+    except Invalid as exc:
+        raise AuthenticationFailed(exc.errors[0]["message"], needs_otp=True) from None
+    return True
+
+
+def issue_token(user: User, name: str = "", *, days: int | None = None, otp_verified: bool = False) -> str:
+    """Create an API token; its clear value is returned once and only its hash is stored. It expires
+    after `days` (API_TOKEN_DAYS by default); otp_verified records that a one-time code was verified
+    when it was asked for (without it, the token stops working once a role of the user requires
+    two-factor)."""
     key = "prc_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
         name=name[:100],
         prefix=key[:12],
         key_hash=ApiToken.hash(key),
-        expires_at=timezone.now() + timedelta(days=days) if days else None,
+        expires_at=timezone.now() + timedelta(days=days or settings.API_TOKEN_DAYS),
+        otp_verified=otp_verified,
     )
-    audit(user, AuditAction.TOKEN, token, event="created")
+    audit(user, AuditAction.TOKEN, token, event="created", otp_verified=otp_verified)
     return key
 
 
 def user_for_token(key: str) -> User | None:
-    """The active user holding this unrevoked, unexpired token, or None. Every API request asks, so
-    it is one fixed query (the user, with whether the token's last use is worth recording) rather
-    than one built by the ORM each time, whose compilation cost more than the query itself."""
+    """The active user holding this unrevoked, unexpired token, or None; a token issued without a
+    verified one-time code is refused once one of the user's roles requires two-factor. Every API
+    request asks, so it is one fixed query (the user, with whether the token's last use is worth
+    recording) rather than one built by the ORM each time, whose compilation cost more than the query
+    itself."""
     from django.db import connection
 
     now = timezone.now()
     at = connection.ops.adapt_datetimefield_value
-    params = [at(now - timedelta(minutes=5)), ApiToken.hash(key), at(now)]
+    params = [at(now - timedelta(minutes=5)), ApiToken.hash(key), at(now), Role.ADMIN]
     user = next(iter(User.objects.raw(_TOKEN_USER_SQL, params)), None)
     if user is None:
         return None
@@ -182,10 +220,16 @@ def user_for_token(key: str) -> User | None:
     return user
 
 
+# The roles requiring two-factor are the user's memberships' and, for a superuser, the admin role (as
+# two_factor_required).
 _TOKEN_USER_SQL = f"""
     SELECT u.*, t.id AS token_id, (t.last_used_at IS NULL OR t.last_used_at < %s) AS token_stale
     FROM {ApiToken._meta.db_table} t JOIN {User._meta.db_table} u ON u.id = t.user_id
-    WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active AND (t.expires_at IS NULL OR t.expires_at > %s)"""
+    WHERE t.key_hash = %s AND t.revoked_at IS NULL AND u.is_active AND t.expires_at > %s
+      AND (t.otp_verified OR NOT EXISTS (
+        SELECT 1 FROM {TwoFactorRequirement._meta.db_table} r
+        WHERE r.required AND ((u.is_superuser AND r.role = %s) OR r.role IN (
+          SELECT m.role FROM {Membership._meta.db_table} m WHERE m.user_id = u.id))))"""
 
 
 def revoke_token(actor: User, token_id: int) -> ApiToken:

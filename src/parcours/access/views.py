@@ -1,12 +1,14 @@
 """Pages of the access app: login, logout, two-factor, account and tokens, 2FA policy, audit log."""
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -27,23 +29,37 @@ def _next_url(request) -> str:
 
 
 def login_view(request):
-    """Username and password, with the lockout of the service; then the TOTP code if required."""
+    """Username and password, with the lockout of every login door; then the TOTP code if required."""
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.authenticate(
-                form.cleaned_data["username"], form.cleaned_data["password"], check_otp=False
+                request, form.cleaned_data["username"], form.cleaned_data["password"]
             )
         except services.AuthenticationFailed as exc:
-            form.add_error(None, exc.message)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            services.record_login(user, via="page")
-            if services.two_factor_required(user):
-                target = "access:totp_verify" if user.has_totp else "access:totp_setup"
-                return redirect(f"{reverse(target)}?next={_next_url(request)}")
-            return redirect(_next_url(request))
-    return render(request, "access/login.html", {"form": form, "next": request.GET.get("next", "")})
+            return login_page(request, form, error=exc.message, status=429 if exc.locked else 200)
+        login(request, user)  # audited by the user_logged_in signal (login_doors)
+        if services.two_factor_required(user):
+            target = "access:totp_verify" if user.has_totp else "access:totp_setup"
+            return redirect(f"{reverse(target)}?next={_next_url(request)}")
+        return redirect(_next_url(request))
+    return login_page(request, form)
+
+
+def login_page(request, form=None, *, error: str = "", status: int = 200):
+    """The login page; also the answer of the lockout on the page and admin doors (login_doors)."""
+    if form is None:
+        form = LoginForm(request.POST)
+        form.is_valid()
+    if error:
+        form.add_error(None, error)
+    context = {
+        "form": form,
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+        "max_failures": settings.LOGIN_MAX_FAILURES,
+        "lockout_minutes": settings.LOGIN_LOCKOUT_MINUTES,
+    }
+    return render(request, "access/login.html", context, status=status)
 
 
 @require_POST
@@ -56,41 +72,53 @@ def logout_view(request):
 
 @login_required
 def totp_setup(request):
-    """Enrol an authenticator app: a new secret shown as a QR code, confirmed by a first code."""
+    """Enrol an authenticator app: a new secret shown as a QR code, confirmed by a first code. A user
+    who already has one gives its code first (the password alone cannot replace it)."""
     user = request.user
-    if request.method == "POST":
-        form = CodeForm(request.POST)
-        if form.is_valid():
-            try:
-                services.confirm_totp(user, form.cleaned_data["code"])
-            except Invalid as exc:
-                attach_errors(form, exc)
-            else:
-                request.session[SESSION_OTP_KEY] = True
-                messages.success(request, "Double authentification activée.")
-                return redirect(_next_url(request))
-    else:
-        form = CodeForm()
-        if not user.totp_secret or user.totp_confirmed_at:
-            services.start_totp(user)
-    uri = services.totp_uri(user)
-    qr = segno.make(uri).svg_inline(scale=4, omitsize=True)
+    if user.has_totp and not request.session.get(SESSION_OTP_KEY):
+        return redirect(f"{reverse('access:totp_verify')}?next={reverse('access:totp_setup')}")
+    device = services.pending_totp(user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.confirm_totp(user, form.cleaned_data["code"])
+        except Invalid as exc:
+            attach_errors(form, exc)
+        else:
+            request.session.cycle_key()
+            request.session[SESSION_OTP_KEY] = True
+            messages.success(request, "Double authentification activée.")
+            return redirect(_next_url(request))
+    if device is None:
+        device = services.start_totp(user)
+    qr = segno.make(services.totp_uri(device)).svg_inline(scale=4, omitsize=True)
     return render(
         request,
         "access/totp_setup.html",
-        {"form": form, "secret": user.totp_secret, "qr": qr, "next": request.GET.get("next", "")},
+        {"form": form, "secret": services.totp_secret(device), "qr": qr, "next": _next_param(request)},
     )
 
 
 @login_required
 def totp_verify(request):
+    """The second step of the login: the code of the user's authenticator app."""
+    if not request.user.has_totp:
+        return redirect(f"{reverse('access:totp_setup')}?next={_next_url(request)}")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if services.verify_totp(request.user, form.cleaned_data["code"]):
+        try:
+            services.verify_otp(request.user, form.cleaned_data["code"])
+        except Invalid as exc:
+            attach_errors(form, exc)
+        else:
+            request.session.cycle_key()
             request.session[SESSION_OTP_KEY] = True
             return redirect(_next_url(request))
-        form.add_error("code", "Code incorrect.")
-    return render(request, "access/totp_verify.html", {"form": form, "next": request.GET.get("next", "")})
+    return render(request, "access/totp_verify.html", {"form": form, "next": _next_param(request)})
+
+
+def _next_param(request) -> str:
+    return request.POST.get("next") or request.GET.get("next", "")
 
 
 @login_required
@@ -99,7 +127,11 @@ def account(request):
     new_token = None
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        new_token = services.issue_token(request.user, form.cleaned_data["name"] or "page")
+        new_token = services.issue_token(
+            request.user,
+            form.cleaned_data["name"] or "page",
+            otp_verified=bool(request.session.get(SESSION_OTP_KEY)),
+        )
         form = TokenForm()
     return render(
         request,
@@ -110,6 +142,8 @@ def account(request):
             "memberships": request.user.memberships.select_related("organisation", "establishment", "unit"),
             "tokens": request.user.api_tokens.order_by("-created_at"),
             "two_factor_required": services.two_factor_required(request.user),
+            "now": timezone.now(),
+            "token_days": settings.API_TOKEN_DAYS,
         },
     )
 

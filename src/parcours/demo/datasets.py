@@ -532,7 +532,12 @@ def reset() -> None:
                 Organisation,
             )
         ]
-        tables += ["access_user_groups", "access_user_user_permissions", "django_admin_log"]
+        tables += [
+            "access_user_groups",
+            "access_user_user_permissions",
+            "django_admin_log",
+            "otp_totp_totpdevice",
+        ]
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
             cursor.execute('DELETE FROM "access_user"')
