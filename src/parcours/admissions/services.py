@@ -208,9 +208,34 @@ def _may_decide(actor, referral: Referral, unit: Unit) -> bool:
     return orgs is None or (referral.organisation_id is not None and referral.organisation_id in orgs)
 
 
+SURPLUS_NOTE = (
+    "Acceptée sans place libre le {day:%d/%m/%Y} ({occupied} occupée(s) et {held} réservée(s) sur "
+    "{capacity}) : inscrite sur la liste d'attente de l'unité."
+)
+
+
+def _accepted_within_free_places(unit: Unit, reason: str) -> tuple[str, str]:
+    """An acceptance holds a place in the unit from the decision day until the admission. Under the
+    unit's lock — the one admissions take, so that two acceptances or an acceptance and an admission
+    never count the same place —, when no place is free that day (all occupied or already held), the
+    acceptance goes on the unit's waiting list instead, and its reason says so: accepted and waiting
+    referrals make up the waiting list (DOMAIN.md), served in priority order as places free up."""
+    from parcours.pathways.selectors import vacancy_on
+
+    locked = Unit.objects.select_for_update().get(pk=unit.pk)
+    day = today()
+    vacancy = vacancy_on(locked, day)
+    if vacancy["vacant"] >= 1:
+        return DecisionKind.ACCEPTED, reason
+    note = SURPLUS_NOTE.format(day=day, **vacancy)
+    return DecisionKind.WAITING_LIST, f"{note} {reason}".strip()
+
+
 def decide(actor, referral_id: int, *, unit: int, decision: str, reason: str = "") -> Decision:
     """Record the decision of a unit (or of the commission for it): accepted, waiting list or refused
-    (a refusal states its reason). The referral's status follows the best decision."""
+    (a refusal states its reason). An acceptance beyond the unit's free places is recorded on its
+    waiting list (see _accepted_within_free_places). The referral's status follows the best
+    decision."""
     errors = {}
     if decision not in DecisionKind.values:
         errors["decision"] = "Décision attendue : accepted, waiting_list ou refused."
@@ -227,13 +252,16 @@ def decide(actor, referral_id: int, *, unit: int, decision: str, reason: str = "
             raise Forbidden("Vous ne pouvez pas décider pour cette unité.")
         if referral.status not in OPEN_STATUSES and referral.status != Status.REFUSED:
             raise Conflict("L'orientation est close.", [{"field": "status", "message": referral.status}])
+        reason = (reason or "").strip()
+        if decision == DecisionKind.ACCEPTED:
+            decision, reason = _accepted_within_free_places(target, reason)
         try:
             with transaction.atomic():
                 made = Decision.objects.create(
                     referral=referral,
                     unit=target,
                     decision=decision,
-                    reason=(reason or "").strip(),
+                    reason=reason,
                     decided_on=today(),
                     decided_by=actor,
                     session=referral.session,

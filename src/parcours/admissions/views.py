@@ -111,8 +111,14 @@ def referral(request, referral_id: int, bound=None):
 @service_errors
 def decide(request, referral_id: int):
     form = DecisionForm(request.POST)
-    if submit(form, lambda d: services.decide(request.user, referral_id, **d)) is not None:
-        messages.success(request, "Décision enregistrée.")
+    made = submit(form, lambda d: services.decide(request.user, referral_id, **d))
+    if made is not None:
+        if made.decision != form.cleaned_data["decision"]:
+            messages.warning(
+                request, "Aucune place libre : l'orientation est inscrite sur la liste d'attente."
+            )
+        else:
+            messages.success(request, "Décision enregistrée.")
         return redirect("admissions:referral", referral_id)
     return referral(request, referral_id, bound={"decision": form})
 

@@ -51,6 +51,42 @@ def held_places(unit: Unit, day: date, exclude_referral: int | None = None) -> i
     return qs.count()
 
 
+def held_before(unit: Unit, day: date, referral_id: int) -> int | None:
+    """Places held on a day in the unit for the referrals ranked before this one — emergency first,
+    then the date of the decision, then its order (the waiting list's priority) —, or None when this
+    referral holds no place there (not accepted in the unit, or decided after the day)."""
+    from django.apps import apps
+
+    Decision = apps.get_model("admissions", "Decision")
+    holds = Decision.objects.filter(
+        unit=unit, decision="accepted", decided_on__lte=day, referral__status="accepted"
+    )
+    own = holds.filter(referral_id=referral_id).select_related("referral").first()
+    if own is None:
+        return None
+    emergency = own.referral.emergency
+    earlier = Q(decided_on__lt=own.decided_on) | Q(decided_on=own.decided_on, id__lt=own.pk)
+    ahead = Q(referral__emergency=emergency) & earlier
+    if not emergency:
+        ahead |= Q(referral__emergency=True)
+    return holds.filter(ahead).exclude(pk=own.pk).count()
+
+
+def vacancy_for_admission(unit: Unit, day: date, referral_id: int | None) -> dict:
+    """vacancy_on for admitting a referral on a day. The place the referral holds in the unit is its
+    own: admitting consumes it, and only the places held for referrals ranked before it count against
+    it (so that, even when more places are held than are free — a capacity lowered, acceptances
+    recorded before acceptance was bounded by the free places —, the first in priority can be
+    admitted). A referral holding no place there finds vacant only what no stay occupies and no
+    acceptance holds."""
+    vacancy = vacancy_on(unit, day)
+    ahead = held_before(unit, day, referral_id) if referral_id else None
+    if ahead is not None:
+        vacancy["held"] = ahead
+        vacancy["vacant"] = max(0, vacancy["capacity"] - vacancy["occupied"] - ahead)
+    return vacancy
+
+
 def vacancies_on(units, day: date, exclude_referral: int | None = None) -> dict[int, dict]:
     """vacancy_on for many units in one query (capacity in force, stays occupying, places held)."""
     from django.apps import apps

@@ -12,7 +12,7 @@ from parcours.access.services import audit
 from parcours.core.errors import Conflict, Invalid
 from parcours.pathways.choices import AssignmentRole, ExitReason, Intensity
 from parcours.pathways.models import Assignment, Stay
-from parcours.pathways.selectors import vacancy_on
+from parcours.pathways.selectors import vacancy_for_admission
 
 
 def _effective_end(start: date, end: date | None) -> date | None:
@@ -63,8 +63,9 @@ def place_person(
     releasing_referral: int | None = None,
 ) -> Stay:
     """Create a stay of a person in a unit. Locks the unit, refuses overlapping stays of the person in
-    the unit and, for an open stay, refuses when no place is vacant on its first day (409); the place
-    held for the referral being admitted (releasing_referral) is not counted against it."""
+    the unit and, for an open stay, refuses when no place is vacant on its first day (409); the
+    referral being admitted (releasing_referral) consumes the place it holds, only the places held for
+    referrals ranked before it count against it (selectors.vacancy_for_admission)."""
     errors = {}
     if start_date is None:
         errors["start_date"] = "Date d'entrée obligatoire."
@@ -86,7 +87,7 @@ def place_person(
                 [{"field": "start_date", "message": "Chevauchement avec un séjour existant."}],
             )
         if check_vacancy and end_date is None:
-            vacancy = vacancy_on(unit, start_date, exclude_referral=releasing_referral)
+            vacancy = vacancy_for_admission(unit, start_date, releasing_referral)
             if vacancy["vacant"] < 1:
                 raise Conflict(
                     "Aucune place vacante dans cette unité à cette date.",
