@@ -299,3 +299,329 @@ def test_forms_show_the_same_limits_next_to_the_field(world):
     assert measure.status_code == 422
     assert "1900" in field_error(measure, "start_date") and "1900" in field_error(measure, "end_date")
     assert not world.child.measures.exists() and not world.child.notes.exists()
+
+
+# --- sweeps of the whole API, from its own OpenAPI schema -----------------------------------------
+
+
+def _openapi():
+    from parcours.api.api import api as ninja_api
+
+    return ninja_api.get_openapi_schema()
+
+
+def _resolve(schema: dict, spec: dict) -> dict:
+    while "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def _variants(schema: dict, spec: dict) -> tuple[list[dict], bool]:
+    """The non-null shapes a property accepts, and whether it accepts null."""
+    schema = _resolve(schema, spec)
+    shapes = [_resolve(s, spec) for s in schema.get("anyOf", [schema])]
+    return [s for s in shapes if s.get("type") != "null"], len(shapes) > len(
+        [s for s in shapes if s.get("type") != "null"]
+    )
+
+
+def _dummy(schema: dict, spec: dict):
+    """A value of the right type (not a meaningful one) so that a body passes the schema and reaches the
+    checks that come after it."""
+    shapes, nullable = _variants(schema, spec)
+    if not shapes:
+        return None
+    shape = shapes[0]
+    if "enum" in shape:
+        return shape["enum"][0]
+    if "const" in shape:
+        return shape["const"]
+    kind = shape.get("type")
+    if kind == "string":
+        return {"date": "2025-01-15", "date-time": "2025-01-15T10:00:00+01:00"}.get(shape.get("format"), "x")
+    if kind == "integer":
+        return max(1, shape.get("minimum", 1))
+    if kind == "number":
+        return 1
+    if kind == "boolean":
+        return False
+    if kind == "array":
+        return []
+    if kind == "object":
+        return {
+            name: _dummy(prop, spec)
+            for name, prop in shape.get("properties", {}).items()
+            if name in shape.get("required", [])
+        }
+    return None
+
+
+def _json_writes(spec: dict):
+    """(method, path, body schema) of every API write whose body is JSON."""
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            content = operation.get("requestBody", {}).get("content", {})
+            if method in ("post", "put", "patch") and "application/json" in content:
+                yield method, path, _resolve(content["application/json"]["schema"], spec)
+
+
+def _call(client, method, url, body):
+    response = getattr(client, method)(url, data=json.dumps(body), content_type="application/json")
+    return response, (response.json() if response["Content-Type"].startswith("application/json") else None)
+
+
+def test_every_api_write_refuses_implausible_dates_and_too_long_texts(world):
+    """Whatever the operation, an implausible date or a text past the limit in its body is a 422 naming
+    that field (checked before the service, so any path id and any other value do)."""
+    from parcours.access.services import issue_token
+
+    spec = _openapi()
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(world.admin)}")
+    checked = set()
+    for method, path, body_schema in _json_writes(spec):
+        url = path.replace("{year}", "2025")
+        url = __import__("re").sub(r"\{[a-z_]+\}", "1", url)
+        properties = body_schema.get("properties", {})
+        base = {
+            name: _dummy(prop, spec)
+            for name, prop in properties.items()
+            if name in body_schema.get("required", [])
+        }
+        for name, prop in properties.items():
+            shapes, _ = _variants(prop, spec)
+            for shape in shapes:
+                if shape.get("type") != "string" or "enum" in shape:
+                    continue
+                if shape.get("format") == "date":
+                    wrong = ["0001-01-01", "9999-12-31"]
+                elif shape.get("format") == "date-time":
+                    wrong = ["0001-01-01T00:00:00+00:00", "9999-12-31T00:00:00+00:00"]
+                elif "format" in shape or "pattern" in shape:
+                    continue
+                else:
+                    wrong = ["é" * 50_001]
+                for value in wrong:
+                    response, data = _call(client, method, url, {**base, name: value})
+                    assert response.status_code == 422, (method, path, name, response.status_code, data)
+                    assert name in {e["field"] for e in data["errors"]}, (method, path, name, data)
+                    checked.add((path, name))
+    assert len(checked) > 100  # every text and date field of every JSON write (about 150)
+
+
+# the model behind each path parameter, by the path segment before it
+PATH_MODELS = {
+    "persons": "people.Person",
+    "measures": "people.Measure",
+    "documents": "people.Document",
+    "units": "directory.Unit",
+    "establishments": "directory.Establishment",
+    "stays": "pathways.Stay",
+    "referrals": "admissions.Referral",
+    "commission-sessions": "admissions.CommissionSession",
+    "notifications": "admissions.Notification",
+    "plans": "plans.Plan",
+    "grids": "assessments.Grid",
+    "assessments": "assessments.Assessment",
+    "incidents": "incidents.Incident",
+    "incidents/actions": "incidents.CorrectiveAction",
+    "meetings": "meetings.Meeting",
+    "practice-analysis-requests": "meetings.PracticeAnalysisRequest",
+    "proposals": "meetings.FacilitatorProposal",
+    "self-assessments": "quality.SelfAssessment",
+    "scores": "quality.Criterion",
+    "quality/actions": "quality.ActionPlanItem",
+    "cpoms": "cpom.Cpom",
+    "cpom-objectives": "cpom.StrategicObjective",
+    "cpom-actions": "cpom.CpomAction",
+    "cpom-stages": "cpom.Stage",
+    "cpom-indicators": "cpom.CpomIndicator",
+}
+
+
+# an object in a state that still takes writes, when there is one
+WRITABLE = {
+    "people.Person": {"archived_at__isnull": True, "merged_into__isnull": True},
+    "people.Measure": {"person__archived_at__isnull": True, "person__merged_into__isnull": True},
+    "plans.Plan": {"status": "draft", "person__archived_at__isnull": True},
+    "incidents.Incident": {"status": "declared"},
+    "assessments.Grid": {"status": "draft"},
+    "meetings.PracticeAnalysisRequest": {"status": "open"},
+}
+
+
+def _url_with_objects(path: str) -> str | None:
+    """The path with the id of an existing object for each parameter (None when there is none)."""
+    import re
+
+    from django.apps import apps
+
+    parts = path.removeprefix("/api/v1/").split("/")
+    out = []
+    for index, part in enumerate(parts):
+        if part == "{year}":
+            out.append("2025")
+        elif part.startswith("{"):
+            segment = parts[index - 1]
+            key = f"{parts[0]}/{segment}" if f"{parts[0]}/{segment}" in PATH_MODELS else segment
+            label = PATH_MODELS[key]
+            objects = apps.get_model(label).objects.order_by("pk").values_list("pk", flat=True)
+            pk = objects.filter(**WRITABLE.get(label, {})).first() or objects.first()
+            if pk is None:
+                return None
+            out.append(str(pk))
+        else:
+            out.append(part)
+    url = "/api/v1/" + "/".join(out)
+    assert not re.search(r"\{", url)
+    return url
+
+
+@pytest.fixture
+def demo(db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tests.conftest import ensure_communes
+
+    ensure_communes()
+    call_command("demo", "--scale", "demo", "--seed", "7", stdout=StringIO())
+
+
+def test_no_api_write_answers_500_to_a_null(demo):
+    """For every API write with a JSON body, on the demo data set as the group admin: null for each
+    field the schema declares nullable never answers 500 (a required column gets a 422 naming it)."""
+    from parcours.access.models import User
+    from parcours.access.services import issue_token
+
+    spec = _openapi()
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(User.objects.get(username='admin'))}")
+    sent, missing = 0, []
+    for method, path, body_schema in _json_writes(spec):
+        url = _url_with_objects(path)
+        if url is None:
+            missing.append(path)
+            continue
+        properties = body_schema.get("properties", {})
+        base = {
+            name: _dummy(prop, spec)
+            for name, prop in properties.items()
+            if name in body_schema.get("required", [])
+        }
+        for name, prop in properties.items():
+            if not _variants(prop, spec)[1]:
+                continue
+            body = {name: None} if method == "patch" else {**base, name: None}
+            response, data = _call(client, method, url, body)
+            sent += 1
+            assert response.status_code < 500, (method, url, name, response.status_code)
+            if response.status_code >= 400:
+                assert isinstance(data["detail"], str) and isinstance(data["errors"], list)
+    assert sent > 40 and len(missing) < 5, (sent, missing)
+
+
+def _page_parameters() -> set[str]:
+    """Every query parameter a page reads: request.GET.get("…") in the views, and the fields of the
+    forms (filters are forms bound to request.GET)."""
+    import importlib
+    import re
+    from pathlib import Path
+
+    from django import forms
+
+    import parcours
+
+    names = set()
+    root = Path(parcours.__file__).parent
+    for source in root.rglob("*.py"):
+        names |= set(re.findall(r"request\.GET(?:\.get\(|\[)\"([a-z_]+)\"", source.read_text()))
+        if source.name == "forms.py":
+            module = importlib.import_module(
+                "parcours." + ".".join(source.relative_to(root).with_suffix("").parts)
+            )
+            for value in vars(module).values():
+                if isinstance(value, type) and issubclass(value, forms.Form):
+                    names |= set(value.base_fields)
+    return names
+
+
+PAGE_OBJECTS = {
+    "person_id": "people.Person",
+    "unit_id": "directory.Unit",
+    "establishment_id": "directory.Establishment",
+    "referral_id": "admissions.Referral",
+    "session_id": "admissions.CommissionSession",
+    "plan_id": "plans.Plan",
+    "grid_id": "assessments.Grid",
+    "incident_id": "incidents.Incident",
+    "meeting_id": "meetings.Meeting",
+    "request_id": "meetings.PracticeAnalysisRequest",
+    "cpom_id": "cpom.Cpom",
+}
+
+
+def _pages():
+    """The pages that answer a GET, with the id of a demo object for their parameter."""
+    from django.apps import apps
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern)
+
+    for route in walk(get_resolver().url_patterns):
+        if route.startswith(("api/", "gestion/", "deconnexion", "healthz")) or route.endswith(
+            (".pdf", ".xlsx", ".csv", ".json", ".<str:fmt>")
+        ):
+            continue
+        params = __import__("re").findall(r"<int:([a-z_]+)>", route)
+        if any(p not in PAGE_OBJECTS for p in params) or "<" in __import__("re").sub(
+            r"<int:[a-z_]+>", "", route
+        ):
+            continue
+        url = route
+        for param in params:
+            pk = (
+                apps.get_model(PAGE_OBJECTS[param])
+                .objects.order_by("pk")
+                .values_list("pk", flat=True)
+                .first()
+            )
+            url = url.replace(f"<int:{param}>", str(pk))
+        yield "/" + url
+
+
+def test_no_page_answers_500_to_a_bad_or_missing_parameter(demo):
+    """Every page, as the group admin on the demo data set, with every parameter any page reads set to
+    a bad value (and with none): a page, a 400 page, a redirect — never a 500."""
+    from parcours.access.models import User
+
+    client = client_for(User.objects.get(username="admin"))
+    names = _page_parameters()
+    pages = list(_pages())
+    assert len(pages) > 30 and {"du", "indicateur", "perimetre", "thematique", "q"} <= names
+    for url in pages:
+        for junk in (None, "x", "0001-01-01", "99999999999999999999", "unit:x"):
+            response = client.get(url, {} if junk is None else {name: junk for name in names})
+            assert response.status_code < 500, (url, junk, response.status_code)
+
+
+def test_a_null_reaching_a_required_column_is_a_422_not_a_500(measure, rf):
+    """The last net behind the schemas: the database's NOT NULL refusal (PostgreSQL and SQLite) names
+    the column in a 422; any other integrity error is not hidden."""
+    from django.db import IntegrityError, transaction
+
+    from parcours.api.api import null_into_required_column
+
+    with pytest.raises(IntegrityError) as caught, transaction.atomic():
+        Measure.objects.filter(pk=measure.pk).update(reference=None)
+    response = null_into_required_column(rf.patch("/api/v1/measures/1"), caught.value)
+    assert response.status_code == 422
+    assert json.loads(response.content)["errors"][0]["field"] == "reference"
+    with pytest.raises(IntegrityError) as duplicate, transaction.atomic():
+        Measure.objects.create(pk=measure.pk, person=measure.person, kind="aemo", start_date=date(2024, 1, 1))
+    with pytest.raises(IntegrityError):
+        null_into_required_column(rf.post("/api/v1/persons/1/measures"), duplicate.value)

@@ -16,7 +16,17 @@ from parcours.core.validators import plausibility_errors
 
 log = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class ParcoursAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """django-ninja's document with the links between operations and the request examples
+        (api/openapi.py)."""
+        from parcours.api.openapi import complete
+
+        return complete(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = ParcoursAPI(
     title="Parcours API",
     version="1",
     description="API publique de Parcours (contrat : API.md). Authentification : `Authorization: Bearer <jeton>`.",
@@ -128,6 +138,7 @@ def _text_limits(module: str) -> dict[str, int]:
                 free.add(column.name)
             elif isinstance(column, models.CharField) and column.max_length:
                 limits[column.name] = max(limits.get(column.name, 0), column.max_length)
+    free.add("password")  # the column holds its hash
     return {name: limit for name, limit in limits.items() if name not in free}
 
 
