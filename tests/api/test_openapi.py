@@ -192,3 +192,24 @@ def test_meeting_start_time_is_a_wall_clock_time(api, world, doc):
         else:
             assert response.status_code == 422, (start_time, response.data)
             assert "start_time" in {e["field"] for e in response.data["errors"]}
+
+
+def test_links_lead_to_existing_operations_and_parameters(doc):
+    """The links clients and schemathesis' state machine follow (api/openapi.py)."""
+    operations = {op["operationId"]: op for item in doc["paths"].values() for op in item.values()}
+    links = [
+        (name, link)
+        for item in doc["paths"].values()
+        for op in item.values()
+        for response in op["responses"].values()
+        for name, link in response.get("links", {}).items()
+    ]
+    assert len(links) > 40
+    for name, link in links:
+        target = operations[link["operationId"]]
+        names = {p["name"] for p in target.get("parameters", [])}
+        assert set(link.get("parameters", {})) <= names, (name, link)
+        if "requestBody" in link:
+            schema = target["requestBody"]["content"]["application/json"]["schema"]
+            properties = doc["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]["properties"]
+            assert set(link["requestBody"]) <= set(properties), (name, link)
