@@ -392,7 +392,10 @@ def test_documents_shared_per_unit_until_admission(api, intake):
     assert head_u3.get(f"/referrals/{rid}/documents/{doc_id}/content").status_code == 404
     content = api.director.client.get(f"{url}/{doc_id}/content", **api.director.headers)
     assert content.status_code == 200 and content.content == b"%PDF-1.4 OPP"
-    assert api.director.get(f"/persons/{child}").status_code == 404  # the record opens on admission only
+    # the unit knows the person referred to it; the record itself opens on admission only
+    assert api.director.get(f"/persons/{child}").status_code == 200
+    assert api.director.get(f"/persons/{child}/documents").status_code == 403
+    assert head_u3.get(f"/persons/{child}/documents").status_code == 403
     bad = api.partner.client.post(
         url,
         {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.4"), "kind": "judgement", "units": str(intake.u2.pk)},

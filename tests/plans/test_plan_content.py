@@ -268,7 +268,7 @@ def test_remove_objective_from_a_draft(api, world):
     assert api.director.delete(f"/objectives/{objective['id']}").status_code == 404
 
 
-def test_partner_pathway_shows_only_the_plans_it_may_see(api, world):
+def test_partner_sees_only_the_plans_it_may_see_not_the_pathway(api, world):
     from parcours.admissions.models import Referral
 
     child = Person.objects.create(
@@ -286,9 +286,9 @@ def test_partner_pathway_shows_only_the_plans_it_may_see(api, world):
         person=child, kind="judicial_placement", start_date=date(2026, 9, 1), authority=world.departement
     )
     place_person(world.director, person=child, unit_id=world.u1.pk, start_date=date(2026, 9, 1))
-    partner_view = api.partner.get(f"/persons/{child.pk}/pathway")
-    assert partner_view.status_code == 200
-    labels = " ".join(e["label"] for e in partner_view.data["events"])
-    assert "Projet pour l'enfant" in labels and "DIPC" not in labels
+    # the pathway (stays, other units, the establishment's plans) is not the partner's to read
+    assert api.partner.get(f"/persons/{child.pk}/pathway").status_code == 403
+    kinds = {p["kind"] for p in api.partner.get("/plans", {"person": child.pk}).data["items"]}
+    assert "ppe" in kinds and not kinds & {"dipc", "stay_contract", "personalised_plan"}
     director_view = api.director.get(f"/persons/{child.pk}/pathway").data
     assert "DIPC" in " ".join(e["label"] for e in director_view["events"])
