@@ -12,14 +12,15 @@ from parcours.admissions.models import CommissionSession
 from parcours.admissions.schemas import (
     AdmitIn,
     AgendaIn,
+    AllocationOut,
     DecisionIn,
     DecisionOut,
     MatchOut,
     NotificationOut,
     OutcomeIn,
     ReferralIn,
-    ReferralOut,
-    ReferralPartnerOut,
+    ReferralListOut,
+    ReferralView,
     SessionIn,
     SessionOut,
     WaitingOut,
@@ -33,17 +34,18 @@ router = Router(tags=["Admissions"])
 
 
 def _out(user, referral):
-    schema = ReferralPartnerOut if scoping.is_partner_only(user) else ReferralOut
-    return schema.from_orm(referral).dict()
+    """The referral, marked for the answer's schema (ReferralView): a partner sees its own view."""
+    referral.partner_view = scoping.is_partner_only(user)
+    return referral
 
 
-@router.post("/referrals", response={201: dict, **ERRORS})
+@router.post("/referrals", response={201: ReferralView, **ERRORS})
 def submit(request, data: ReferralIn):
     referral = services.submit_referral(request.user, **data.dict())
     return Status(201, _out(request.user, referral))
 
 
-@router.get("/referrals", response={200: dict, **ERRORS})
+@router.get("/referrals", response={200: ReferralListOut, **ERRORS})
 def list_referrals(
     request,
     status: str | None = None,
@@ -59,7 +61,7 @@ def list_referrals(
     return {"count": count, "items": [_out(request.user, r) for r in items]}
 
 
-@router.get("/referrals/{referral_id}", response={200: dict, **ERRORS})
+@router.get("/referrals/{referral_id}", response={200: ReferralView, **ERRORS})
 def get_referral(request, referral_id: int):
     referral = services.referral_for(request.user, referral_id)
     audit(request.user, AuditAction.VIEW, referral, person=referral.person_id, section="referral")
@@ -85,7 +87,7 @@ def admit(request, referral_id: int, data: AdmitIn):
     return Status(201, services.admit(request.user, referral_id, **data.dict()))
 
 
-@router.post("/referrals/{referral_id}/withdraw", response={200: dict, **ERRORS})
+@router.post("/referrals/{referral_id}/withdraw", response={200: ReferralView, **ERRORS})
 def withdraw(request, referral_id: int, data: WithdrawIn):
     return _out(request.user, services.withdraw(request.user, referral_id, reason=data.reason))
 
@@ -119,12 +121,12 @@ def create_session(request, data: SessionIn):
     return Status(201, services.create_session(request.user, **data.dict()))
 
 
-@router.post("/commission-sessions/{session_id}/referrals", response={200: dict, **ERRORS})
+@router.post("/commission-sessions/{session_id}/referrals", response={200: ReferralView, **ERRORS})
 def put_on_agenda(request, session_id: int, data: AgendaIn):
     return _out(request.user, services.put_on_agenda(request.user, session_id, data.referral))
 
 
-@router.get("/allocation", response={200: dict, **ERRORS})
+@router.get("/allocation", response={200: AllocationOut, **ERRORS})
 def get_allocation(request, scope: str, on: date | None = None):
     """The proposed assignment of waiting referrals to vacant places of an organisation on a date."""
     from parcours.core.dates import today
@@ -282,7 +284,7 @@ def minutes(request, session_id: int):
     return response
 
 
-@router.post("/referrals/{referral_id}/outcome", response={200: dict, **ERRORS})
+@router.post("/referrals/{referral_id}/outcome", response={200: ReferralView, **ERRORS})
 def record_outcome(request, referral_id: int, data: OutcomeIn):
     """Inclusion public: the orientation given (employment, socio-professional or social support)."""
     return _out(request.user, services.record_outcome(request.user, referral_id, **data.dict()))
@@ -356,7 +358,7 @@ class InformationIn(Schema):
     message: str
 
 
-@router.post("/referrals/{referral_id}/information-request", response={200: dict, **ERRORS})
+@router.post("/referrals/{referral_id}/information-request", response={200: ReferralView, **ERRORS})
 def request_information(request, referral_id: int, data: InformationIn):
     """Ask the sender for missing information (the sender is notified)."""
     return _out(request.user, services.request_information(request.user, referral_id, message=data.message))

@@ -1,6 +1,8 @@
 from datetime import date, datetime
+from typing import Annotated
 
 from ninja import Field, Schema
+from pydantic import ConfigDict, Discriminator, Tag
 
 
 class ReferralIn(Schema):
@@ -85,6 +87,9 @@ class ReferralOut(Schema):
 class ReferralPartnerOut(Schema):
     """What a partner sees of its referral: its status and the unit proposed, nothing else."""
 
+    # Nothing else indeed: the document tells the two views of a referral apart.
+    model_config = ConfigDict(json_schema_extra={"additionalProperties": False})
+
     id: int
     person: int = Field(..., alias="person_id")
     emergency: bool
@@ -167,3 +172,32 @@ class NotificationOut(Schema):
     link: str
     created_at: datetime
     read_at: datetime | None
+
+
+def _view_of(referral) -> str:
+    return "partner" if getattr(referral, "partner_view", False) else "full"
+
+
+# A referral as its reader may see it: in full, or a partner's view (status and proposed unit) when
+# the API marked it so (referral.partner_view).
+ReferralView = Annotated[
+    Annotated[ReferralOut, Tag("full")] | Annotated[ReferralPartnerOut, Tag("partner")],
+    Discriminator(_view_of),
+]
+
+
+class ReferralListOut(Schema):
+    count: int
+    items: list[ReferralView]
+
+
+class AllocationLineOut(Schema):
+    referral: int
+    unit: int
+    score: float
+
+
+class AllocationOut(Schema):
+    on: date
+    assignments: list[AllocationLineOut]
+    unplaced: list[int]

@@ -6,7 +6,7 @@ from parcours.access.models import AuditAction
 from parcours.access.services import audit
 from parcours.api.common import ERRORS, list_of, page
 from parcours.pathways import selectors, services
-from parcours.pathways.schemas import AssignmentIn, AssignmentOut, StayEndIn, StayIn, StayOut
+from parcours.pathways.schemas import AssignmentIn, AssignmentOut, PathwayOut, StayEndIn, StayIn, StayOut
 
 router = Router(tags=["Parcours"])
 
@@ -49,7 +49,7 @@ def assign(request, person_id: int, data: AssignmentIn):
     return Status(201, services.assign_professional(request.user, person=person_id, **data.dict()))
 
 
-@router.get("/persons/{person_id}/pathway", response={200: dict, **ERRORS})
+@router.get("/persons/{person_id}/pathway", response={200: PathwayOut, **ERRORS}, by_alias=True)
 def get_pathway(request, person_id: int):
     """The person's timeline across referrals, decisions, stays and measures, with ruptures flagged."""
     from parcours.pathways.timeline import pathway

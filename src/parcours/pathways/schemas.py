@@ -44,3 +44,25 @@ class AssignmentOut(Schema):
     role: str
     start_date: date
     end_date: date | None
+
+
+class PathwayEventOut(Schema):
+    date: date
+    type: str
+    id: int
+    label: str
+
+
+class RuptureOut(Schema):
+    from_: date = Field(..., alias="from")
+    to: date
+    reason: str
+    label: str
+
+
+class PathwayOut(Schema):
+    """Answered by alias (a rupture's "from")."""
+
+    person: int
+    events: list[PathwayEventOut]
+    ruptures: list[RuptureOut]
