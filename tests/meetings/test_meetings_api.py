@@ -80,9 +80,11 @@ def test_organisation_meetings_seen_through_an_establishment(api, world):
 
 
 def test_bad_input_is_422_with_fields(api, world):
-    bad = new_meeting(api.director, world, kind="bogus", duration_minutes=0, title="x" * 300)
+    bad = new_meeting(api.director, world, kind="bogus", duration_minutes=0)
     assert bad.status_code == 422
-    assert {"kind", "duration_minutes", "title"} <= fields_of(bad)
+    assert {"kind", "duration_minutes"} <= fields_of(bad)
+    # a text longer than its column is refused before the service (core.validators, for every write)
+    assert fields_of(new_meeting(api.director, world, kind="bogus", title="x" * 300)) == {"title"}
     assert fields_of(new_meeting(api.director, world, date="14/03/2025")) == {"date"}
     assert new_meeting(api.director, world, duration_minutes=10**30).status_code == 422
     missing = api.director.post("/meetings", {"kind": "training", "date": "2025-01-01"})
