@@ -29,28 +29,42 @@ from tests.conftest import make_user
 PDF = b"%PDF-1.4 matrice"
 
 
+SCOPES = ("group", "e1", "e2", "departement")
+
+
 @dataclass(frozen=True)
 class Persona:
+    """A user and its memberships: (role, scope) with scope one of SCOPES."""
+
     name: str
-    role: str
-    scope: str  # "group", "e1", "e2", "departement"
+    memberships: tuple[tuple[str, str], ...]
 
     @property
-    def org_level(self) -> bool:
-        return self.scope in ("group", "departement")
+    def roles(self) -> set[str]:
+        return {role for role, _ in self.memberships}
+
+
+def one(name, role, scope) -> Persona:
+    return Persona(name, ((role, scope),))
 
 
 PERSONAS = [
-    Persona("admin", Role.ADMIN, "group"),
-    Persona("director", Role.DIRECTOR, "e1"),
-    Persona("head_of_service", Role.HEAD_OF_SERVICE, "e1"),
-    Persona("coordinator", Role.COORDINATOR, "e1"),
-    Persona("educator", Role.EDUCATOR, "e1"),
-    Persona("psychologist", Role.PSYCHOLOGIST, "e1"),
-    Persona("secretary", Role.SECRETARY, "e1"),
-    Persona("quality", Role.QUALITY, "e1"),
-    Persona("partner", Role.PARTNER, "departement"),
-    Persona("outsider", Role.EDUCATOR, "e2"),
+    one("admin", Role.ADMIN, "group"),
+    one("director", Role.DIRECTOR, "e1"),
+    one("head_of_service", Role.HEAD_OF_SERVICE, "e1"),
+    one("coordinator", Role.COORDINATOR, "e1"),
+    one("educator", Role.EDUCATOR, "e1"),
+    one("psychologist", Role.PSYCHOLOGIST, "e1"),
+    one("secretary", Role.SECRETARY, "e1"),
+    one("quality", Role.QUALITY, "e1"),
+    one("partner", Role.PARTNER, "departement"),
+    one("outsider", Role.EDUCATOR, "e2"),
+    # a read-only role at organisation level: the 403s of the organisation's own objects (its CPOM,
+    # grids, commission), which only organisation-level memberships reach
+    one("group_quality", Role.QUALITY, "group"),
+    # two memberships: read-only on E1, writing on E2 — a right held in one scope opens nothing in
+    # the other (a check of "the permission somewhere" instead of "over this object" shows here)
+    Persona("mixed", ((Role.QUALITY, "e1"), (Role.EDUCATOR, "e2"))),
 ]
 BY_NAME = {p.name: p for p in PERSONAS}
 
@@ -58,12 +72,12 @@ BY_NAME = {p.name: p for p in PERSONAS}
 COVERS = {"group": {"E1", "OWN"}, "e1": {"E1", "OWN"}, "e2": {"E2"}, "departement": set()}
 
 
-def relation(persona: Persona, place: str) -> set[str]:
-    """How the persona's membership reaches an object of that place (Reach values)."""
+def relation(role: str, scope: str, place: str) -> set[str]:
+    """How one membership reaches an object of that place (Reach values)."""
     rel = set()
-    if place in COVERS[persona.scope]:
+    if place in COVERS[scope]:
         rel.add(Reach.MEMBERSHIP)
-    if persona.role == Role.PARTNER and place in ("OWN", "NEW"):
+    if role == Role.PARTNER and place in ("OWN", "NEW"):
         rel.add(Reach.OWN)
         if place == "NEW":
             rel.add(Reach.OWN_UNADMITTED)
@@ -72,16 +86,17 @@ def relation(persona: Persona, place: str) -> set[str]:
 
 def grants(persona: Persona, perm: str, place: str | None, *, level: str = "any") -> bool:
     """Whether roles.PERMISSIONS grants perm to the persona over an object of that place (place None:
-    anywhere). level "organisation": only an organisation-level membership reaches (steering objects
-    of an organisation as a whole, user accounts)."""
-    reach = PERMISSIONS[perm].get(str(persona.role))
-    if reach is None:
-        return False
-    if reach == Reach.MEMBERSHIP and level == "organisation" and not persona.org_level:
-        return False
-    if place is None:
-        return True
-    return reach in relation(persona, place)
+    anywhere), through one of its memberships. level "organisation": only an organisation-level
+    membership reaches (steering objects of an organisation as a whole, user accounts)."""
+    for role, scope in persona.memberships:
+        reach = PERMISSIONS[perm].get(str(role))
+        if reach is None:
+            continue
+        if reach == Reach.MEMBERSHIP and level == "organisation" and scope not in ("group", "departement"):
+            continue
+        if place is None or reach in relation(role, scope, place):
+            return True
+    return False
 
 
 def holds(persona: Persona, perms, place: str | None, *, level: str = "any") -> bool:
@@ -524,6 +539,7 @@ class Objects:
 def build_personas(world):
     """The world's personas plus the E1 roles it lacks, a superuser to build the objects, a second
     group holding E2's association, and room in U1 and U2 for the admissions the matrix makes."""
+    from parcours.access.models import Membership
     from parcours.directory.models import Organisation, UnitCapacity
 
     world.head_of_service = make_user("chef_e1", Role.HEAD_OF_SERVICE, world.e1)
@@ -531,6 +547,9 @@ def build_personas(world):
     world.psychologist = make_user("psy_e1", Role.PSYCHOLOGIST, world.e1)
     world.secretary = make_user("secr_e1", Role.SECRETARY, world.e1)
     world.root = make_user("root_matrice", is_superuser=True, is_staff=True)
+    world.group_quality = make_user("qualite_groupe", Role.QUALITY, world.group)
+    world.mixed = make_user("qualite_e1_educ_e2", Role.QUALITY, world.e1)
+    Membership.objects.create(user=world.mixed, role=Role.EDUCATOR, establishment=world.e2)
     world.group2 = Organisation.objects.create(name="Autre groupement", kind="group")
     world.other_assoc.member_of.add(world.group2)
     UnitCapacity.objects.filter(unit__in=[world.u1, world.u2]).update(capacity=500)

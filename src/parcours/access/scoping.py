@@ -363,29 +363,33 @@ def require(user, perm: str) -> None:
         raise Forbidden()
 
 
-def referrals_visible_to(user, queryset: QuerySet) -> QuerySet:
-    """Referrals a user may see: those it sent; for professionals, those addressed to a unit of its
-    scope or decided for one, those addressed to an organisation (group) of its scope, and, for the
-    group's admins and coordinators, those addressed to every unit."""
+def referrals_visible_to(
+    user, queryset: QuerySet, perm: str = Perm.VIEW_RECORDS, *, sent: bool = True
+) -> QuerySet:
+    """Referrals a user may see: those it sent (sent=True); for professionals, those addressed to a
+    unit of its scope or decided for one, those addressed to an organisation (group) of its scope,
+    and, for the group's admins and coordinators, those addressed to every unit. perm: the
+    permission the memberships must grant there (EDIT_RECORDS: the referrals a user handles, not
+    only those it sees because it holds that permission in another scope)."""
     from parcours.directory.models import Unit
 
     if not user.is_authenticated:
         return queryset.none()
     if sees_everything(user):
         return queryset
-    q = Q(referrer=user)
-    if has_perm_somewhere(user, Perm.VIEW_RECORDS):
-        unit_ids = Unit.objects.filter(units_q(user)).values("id")
+    q = Q(referrer=user) if sent else Q(pk__in=[])
+    if grants_over_scope(user, perm):
+        unit_ids = Unit.objects.filter(units_q(user, perm)).values("id")
         q |= Q(target_units__in=unit_ids) | Q(decisions__unit__in=unit_ids)
         # addressed to the organisation (or the group) that holds a unit of the user's scope
-        holders = Unit.objects.filter(units_q(user)).values("establishment__organisation_id")
+        holders = Unit.objects.filter(units_q(user, perm)).values("establishment__organisation_id")
         q |= Q(target_units__isnull=True) & (
             Q(organisation_id__in=holders) | Q(organisation__members__in=holders)
         )
-        orgs = organisation_ids(user) or set()
+        orgs = organisation_ids(user, perm) or set()
         if orgs:
             q |= Q(organisation_id__in=orgs)
-        if roles_of(user) & {Role.ADMIN, Role.COORDINATOR}:
+        if roles_with(perm) & roles_of(user) & {Role.ADMIN, Role.COORDINATOR}:
             q |= Q(organisation__isnull=True, target_units__isnull=True)
     return queryset.filter(q).distinct()
 

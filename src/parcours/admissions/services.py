@@ -52,6 +52,17 @@ def referral_for(actor, referral_id, *, lock: bool = False) -> Referral:
     return qs.get(pk=referral_id)
 
 
+def _require_handler(actor, referral: Referral) -> None:
+    """403 unless the actor handles the referral as a professional: EDIT_RECORDS over a unit it is
+    addressed to or decided for, or over the organisation it is addressed to — holding that
+    permission in another scope is not enough."""
+    handled = scoping.referrals_visible_to(
+        actor, Referral.objects.filter(pk=referral.pk), Perm.EDIT_RECORDS, sent=False
+    )
+    if not handled.exists():
+        raise Forbidden()
+
+
 def _move(referral: Referral, status: str) -> None:
     if status not in TRANSITIONS[referral.status]:
         raise Conflict(
@@ -178,8 +189,12 @@ def session_for(actor, session_id) -> CommissionSession:
 def put_on_agenda(actor, session_id: int, referral_id: int) -> Referral:
     """Put a referral on a session's agenda: it is now under review."""
     session = session_for(actor, session_id)
+    orgs = scoping.organisation_ids(actor, Perm.EDIT_RECORDS)
+    if orgs is not None and session.organisation_id not in orgs:
+        raise Forbidden("Vous n'animez pas la commission de cette organisation.")
     with transaction.atomic():
         referral = referral_for(actor, referral_id, lock=True)
+        _require_handler(actor, referral)
         _move(referral, Status.UNDER_REVIEW)
         referral.session = session
         referral.save(update_fields=["status", "session", "closed_on"])
@@ -328,8 +343,8 @@ def withdraw(actor, referral_id: int, *, reason: str) -> Referral:
         raise Invalid({"reason": "Motif du retrait obligatoire."})
     with transaction.atomic():
         referral = referral_for(actor, referral_id, lock=True)
-        if referral.referrer_id != actor.pk and not scoping.has_perm_somewhere(actor, Perm.EDIT_RECORDS):
-            raise Forbidden()
+        if referral.referrer_id != actor.pk:
+            _require_handler(actor, referral)
         _move(referral, Status.WITHDRAWN)
         referral.closed_reason = reason.strip()[:255]
         referral.save(update_fields=["status", "closed_reason", "closed_on"])
@@ -446,6 +461,7 @@ def record_outcome(actor, referral_id: int, *, outcome: str, reason: str = "") -
         raise Forbidden()
     with transaction.atomic():
         referral = referral_for(actor, referral_id, lock=True)
+        _require_handler(actor, referral)
         if referral.public != "inclusion":
             raise Conflict(
                 "Seules les orientations du public insertion (RSA) reçoivent cette orientation.",
@@ -469,6 +485,7 @@ def request_information(actor, referral_id: int, *, message: str) -> Referral:
     if not scoping.has_perm_somewhere(actor, Perm.EDIT_RECORDS):
         raise Forbidden()
     referral = referral_for(actor, referral_id)
+    _require_handler(actor, referral)
     if referral.status not in OPEN_STATUSES:
         raise Conflict("L'orientation est close.", [{"field": "status", "message": referral.status}])
     with transaction.atomic():
