@@ -170,6 +170,25 @@ QUERY_EXAMPLES: dict[tuple[str, str], dict] = {
     ("get", "/allocation"): {"scope": "organisation:1", "on": "2026-01-15"},
 }
 
+PDF, CSV = "application/pdf", "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# (method, path) -> media types of a file answer (200), which django-ninja leaves undocumented
+FILES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("get", "/documents/{document_id}/content"): ("*/*",),
+    ("get", "/referrals/{referral_id}/documents/{document_id}/content"): ("*/*",),
+    ("get", "/offer.csv"): (CSV,),
+    ("get", "/referrals.csv"): (CSV,),
+    ("get", "/commission-sessions/{session_id}/minutes.pdf"): (PDF,),
+    ("get", "/plans/{plan_id}/document.pdf"): (PDF,),
+    ("get", "/grids/{grid_id}/export.csv"): (CSV,),
+    ("get", "/activity-reports/{report_id}/report.{fmt}"): (PDF, XLSX),
+    ("get", "/incidents.csv"): (CSV,),
+    ("get", "/incidents/{incident_id}/eig.pdf"): (PDF,),
+    ("get", "/quality/self-assessments/{assessment_id}/export.xlsx"): (XLSX,),
+    ("get", "/cpoms/{cpom_id}/export.xlsx"): (XLSX,),
+    ("get", "/cpoms/{cpom_id}/document.pdf"): (PDF,),
+}
+
 
 def complete(doc: dict) -> dict:
     """Add the links and examples to a document built by django-ninja (paths under its prefix)."""
@@ -189,6 +208,10 @@ def complete(doc: dict) -> dict:
     for (method, path), example in BODY_EXAMPLES.items():
         content = operation(method, path)["requestBody"]["content"]["application/json"]
         content["example"] = example
+    for (method, path), media_types in FILES.items():
+        responses = operation(method, path)["responses"]
+        file = {"schema": {"type": "string", "format": "binary"}}
+        responses[200 if 200 in responses else "200"]["content"] = dict.fromkeys(media_types, file)
     for (method, path), examples in QUERY_EXAMPLES.items():
         for parameter in operation(method, path).get("parameters", []):
             if parameter["in"] == "query" and parameter["name"] in examples:
