@@ -363,6 +363,22 @@ class Objects:
         out.person_id = self._new_person(place).pk
         return out
 
+    def referral_grid(self, place):
+        """A published grid and a referral to fill it for."""
+        out = self._grid(place, publish=True)
+        out.referral_id = self._referral(place).pk
+        return out
+
+    def referral_assessment(self, place):
+        from parcours.assessments import services
+
+        grid = self._grid(place, publish=True)
+        referral = self._referral(place)
+        a = services.start_assessment(
+            self.w.root, grid=grid.grid_id, referral=referral.pk, answers={"observations": "x"}
+        )
+        return SimpleNamespace(id=a.pk, assessment_id=a.pk, grid_id=grid.grid_id, referral_id=referral.pk)
+
     def assessment(self, place):
         from parcours.assessments import services
 

@@ -116,7 +116,7 @@ def upload(name="piece.pdf"):
 
 
 R = Rule
-RULES: dict[str, Rule] = {
+RULES: dict[str, Rule | tuple[Rule, ...]] = {
     # --- users, tokens, audit ---------------------------------------------------------------------
     "POST /auth/token": R(PUBLIC),
     "GET /tokens": R(AUTH),
@@ -398,16 +398,31 @@ RULES: dict[str, Rule] = {
     ),
     "GET /grids/{grid_id}/export.csv": R(VR, on="published_grid"),
     "GET /assessments": R(VR, on="assessment", via=LIST, query=lambda o, c: {"grid": o.grid_id}),
-    "POST /assessments": R(
-        ER,
-        on="published_grid",
-        see=V_ID,
-        via=BODY,
-        body=lambda o, c: {"grid": o.grid_id, "person": o.person_id, "answers": {"observations": "RAS"}},
+    "POST /assessments": (
+        R(
+            ER,
+            on="published_grid",
+            see=V_ID,
+            via=BODY,
+            body=lambda o, c: {"grid": o.grid_id, "person": o.person_id, "answers": {"observations": "RAS"}},
+        ),
+        R(
+            ER,
+            on="referral_grid",
+            see=VR,
+            via=BODY,
+            body=lambda o, c: {
+                "grid": o.grid_id,
+                "referral": o.referral_id,
+                "answers": {"observations": "RAS"},
+            },
+            why="for a referral: a professional who handles it (its sender follows its status only)",
+        ),
     ),
     "GET /assessments/{assessment_id}": R(VR, on="assessment"),
-    "PATCH /assessments/{assessment_id}": R(
-        ER, on="assessment", see=VR, body=lambda o, c: {"answers": {"observations": "Mieux"}}
+    "PATCH /assessments/{assessment_id}": (
+        R(ER, on="assessment", see=VR, body=lambda o, c: {"answers": {"observations": "Mieux"}}),
+        R(ER, on="referral_assessment", see=VR, body=lambda o, c: {"answers": {"observations": "Mieux"}}),
     ),
     # --- indicators, activity reports -------------------------------------------------------------
     "GET /indicators": R(VR, on="unit", via=QUERY, query=lambda o, c: {"scope": f"unit:{o.id}"}),
@@ -659,14 +674,21 @@ def test_every_operation_has_a_rule():
     assert not stale, f"rules for operations that no longer exist: {stale}"
 
 
+def variants(key: str) -> tuple[Rule, ...]:
+    """The rules of an operation: one, or several objects it may be about (a person or a referral…)."""
+    rules = RULES[key]
+    return rules if isinstance(rules, tuple) else (rules,)
+
+
 def test_rules_name_real_permissions():
     from parcours.access.roles import PERMISSIONS
 
-    for key, rule in RULES.items():
-        for perm in (rule.perm,) if isinstance(rule.perm, str) else rule.perm:
-            assert perm in MARKERS or perm in PERMISSIONS, (key, perm)
-        for perm in (rule.see,) if isinstance(rule.see, str) else rule.see or ():
-            assert perm in PERMISSIONS, (key, perm)
+    for key in RULES:
+        for rule in variants(key):
+            for perm in (rule.perm,) if isinstance(rule.perm, str) else rule.perm:
+                assert perm in MARKERS or perm in PERMISSIONS, (key, perm)
+            for perm in (rule.see,) if isinstance(rule.see, str) else rule.see or ():
+                assert perm in PERMISSIONS, (key, perm)
 
 
 # --- running one operation ------------------------------------------------------------------------
@@ -874,11 +896,15 @@ def ctx(db, settings, request):
 
 @pytest.mark.parametrize("key", sorted(RULES))
 def test_permission_matrix(ctx, key):
-    rule = RULES[key]
     if key not in operations():
         pytest.fail(f"{key}: no such operation in the OpenAPI document")
-    problems = _public(ctx) if rule.perm == PUBLIC else run(ctx, key, rule)
-    assert not problems, f"{key}{' — ' + rule.why if rule.why else ''}\n" + "\n".join(problems)
+    report = []
+    for rule in variants(key):
+        problems = _public(ctx) if rule.perm == PUBLIC else run(ctx, key, rule)
+        if problems:
+            report.append(f"{key} on {rule.on}{' — ' + rule.why if rule.why else ''}")
+            report += problems
+    assert not report, "\n".join(report)
 
 
 def test_unauthenticated_gets_401_everywhere(ctx):
@@ -886,7 +912,7 @@ def test_unauthenticated_gets_401_everywhere(ctx):
     problems = []
     for key in operations():
         rule = RULES.get(key)
-        if rule is None or rule.perm == PUBLIC:
+        if rule is None or variants(key)[0].perm == PUBLIC:
             continue
         method, path = key.split(" ", 1)
         target = re.sub(r"\{[a-z_]+\}", "1", path.replace("{fmt}", "pdf"))

@@ -23,7 +23,7 @@ from parcours.assessments.models import (
     QuestionKind,
     Section,
 )
-from parcours.core.errors import Conflict, Invalid, NotFound
+from parcours.core.errors import Conflict, Forbidden, Invalid, NotFound
 
 NAME_MAX = 200
 DESCRIPTION_MAX = 5000
@@ -250,8 +250,8 @@ def new_version(actor, grid_id: int) -> Grid:
 
 def subject_for_filling(actor, person, referral):
     """(person, referral) for an assessment, checked for writing: the person's record must be
-    editable by the actor (and neither archived nor merged); the referral visible to a professional
-    who may edit records."""
+    editable by the actor (and neither archived nor merged); the referral handled by the actor
+    (EDIT_RECORDS over its units or organisation)."""
     if (person is None) == (referral is None):
         message = "Indiquez une personne ou une orientation (l'une des deux)."
         raise Invalid({"person": message, "referral": message})
@@ -262,8 +262,15 @@ def subject_for_filling(actor, person, referral):
         if subject.merged_into_id:
             raise Conflict(f"Dossier fusionné dans le dossier n° {subject.merged_into_id}.")
         return subject, None
+    from parcours.admissions.models import Referral
+
     item = selectors.referral_visible(actor, referral)
-    scoping.require(actor, Perm.EDIT_RECORDS)
+    # EDIT_RECORDS over the referral (its units or organisation), not in another scope
+    handled = scoping.referrals_visible_to(
+        actor, Referral.objects.filter(pk=item.pk), Perm.EDIT_RECORDS, sent=False
+    )
+    if not handled.exists():
+        raise Forbidden()
     return None, item
 
 
