@@ -125,18 +125,27 @@ def test_only_managers_of_the_organisation_design_its_grids(api, world):
     assert api.partner.get("/grids").data["count"] == 0
     assert api.outsider.get(f"/grids/{grid['id']}").status_code == 404
     assert api.outsider.post(f"/grids/{grid['id']}/publish").status_code == 404
-    # a read-only colleague sees the grid but does not design it
-    assert api.quality.get(f"/grids/{grid['id']}").status_code == 200
-    assert api.quality.post(f"/grids/{grid['id']}/sections", {"title": "x"}).status_code == 403
-    assert api.educator.post(f"/grids/{grid['id']}/publish").status_code == 403
+    # a draft is its organisation's business: the staff of one establishment do not see it
+    assert api.quality.get(f"/grids/{grid['id']}").status_code == 404
+    assert api.quality.post(f"/grids/{grid['id']}/sections", {"title": "x"}).status_code == 404
+    assert api.educator.post(f"/grids/{grid['id']}/publish").status_code == 404
+    # a read-only colleague of the association sees the draft but does not design it
+    from parcours.access.services import issue_token
+    from tests.api.conftest import ApiClient
+    from tests.conftest import make_user
+
+    colleague = ApiClient(issue_token(make_user("qualite_assoc", "quality", world.assoc)))
+    assert colleague.get(f"/grids/{grid['id']}").status_code == 200
+    assert colleague.post(f"/grids/{grid['id']}/sections", {"title": "x"}).status_code == 403
     # a director designs their association's grids, not another's nor the whole group's
     other = api.director.post("/grids", {"organisation": world.other_assoc.pk, "name": "Grille"})
     assert other.status_code == 422 and fields_of(other) == {"organisation"}
     assert api.director.post("/grids", {"organisation": world.group.pk, "name": "G"}).status_code == 422
     group_grid = api.admin.post("/grids", {"organisation": world.group.pk, "name": "Grille du groupement"})
     assert group_grid.status_code == 201
-    assert api.director.get(f"/grids/{group_grid.data['id']}").status_code == 200  # used by members
-    assert api.director.post(f"/grids/{group_grid.data['id']}/sections", {"title": "x"}).status_code == 403
+    # the group's draft is the group's; once published, its members' professionals use it
+    assert api.director.get(f"/grids/{group_grid.data['id']}").status_code == 404
+    assert api.director.post(f"/grids/{group_grid.data['id']}/sections", {"title": "x"}).status_code == 404
     assert api.admin.post(f"/grids/{grid['id']}/sections", {"title": "Ajout"}).status_code == 201
 
 

@@ -16,6 +16,10 @@ pytestmark = [
 
 
 def test_enter_a_cpom_through_the_pages(page, live_server, world):
+    from parcours.access.models import Membership
+
+    # a CPOM is the association's contract: its director holds a membership on the association
+    Membership.objects.create(user=world.director, role="director", organisation=world.assoc)
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     login(page, live_server, "directeur")

@@ -1,6 +1,6 @@
 """A CPOM indicator bound to a computed indicator answers, for each year, exactly what
 GET /api/v1/indicators answers for the same scope and year (to today for the current year); a year
-to come has no actual; a reader who cannot see the scope gets no figure."""
+to come has no actual; only a reader of the organisation's CPOM gets its figures."""
 
 from datetime import date
 from decimal import Decimal
@@ -114,7 +114,14 @@ def test_computed_actuals_equal_the_indicators_endpoint(api, world, site):
     assert future["actual"] is None and future["status"] is None and future["note"] == "Année à venir"
 
 
-def test_a_reader_who_cannot_see_the_scope_gets_no_figure(api, world, site):
+def test_the_home_staff_read_their_figures_not_the_cpom(api, world, site):
+    """A CPOM is read through a membership on its organisation, which covers every scope of its
+    indicators: the readers get every figure. The staff of one home of the association read their
+    unit's figures, not the association's CPOM (404)."""
+    from parcours.access.services import issue_token
+    from tests.api.conftest import ApiClient
+    from tests.conftest import make_user
+
     cpom = api.admin.post(
         "/cpoms", {"organisation": world.assoc.pk, "title": "CPOM", "start_year": site.last}
     ).data
@@ -128,12 +135,13 @@ def test_a_reader_who_cannot_see_the_scope_gets_no_figure(api, world, site):
             "scope": f"unit:{site.unit.pk}",
         },
     )
-    # the educator of E1 reads the association's CPOM but does not see the other home's unit
-    assert api.educator.get("/indicators", {"scope": f"unit:{site.unit.pk}"}).status_code == 404
+    home = ApiClient(issue_token(make_user("educ_segur", "educator", site.e3)))
+    assert home.get("/indicators", {"scope": f"unit:{site.unit.pk}"}).status_code == 200
+    assert home.get(f"/cpoms/{cpom['id']}/dashboard").status_code == 404
     cell = api.educator.get(f"/cpoms/{cpom['id']}/dashboard").data["indicators"][0]["years"][0]
-    assert cell["actual"] is None and cell["note"] == "Périmètre hors de votre accès"
+    assert cell["actual"] is not None and cell["note"] == ""
     admin_cell = api.admin.get(f"/cpoms/{cpom['id']}/dashboard").data["indicators"][0]["years"][0]
-    assert admin_cell["actual"] is not None
+    assert admin_cell["actual"] == cell["actual"]
 
 
 def test_manual_indicators_status_on_the_dashboard(api, world):

@@ -89,18 +89,25 @@ def test_figures_aggregate_queries_only(world, django_assert_max_num_queries):
 
 def test_figures_endpoint(api, world):
     build(world)
+    # the director of E1 (an establishment membership): the establishment's own meetings, not those
+    # of its association or group as a whole (organisation-level objects)
     mine = api.director.get("/meetings/figures", {"from": "2025-01-01", "to": "2025-12-31"})
     assert mine.status_code == 200, mine.data
-    assert mine.data["meetings"] == 9 and mine.data["attendance_rate"] == "0.6000"
+    assert mine.data["meetings"] == 5 and mine.data["attendance_rate"] == "0.6000"
     scoped = api.director.get(
         "/meetings/figures",
         {"from": "2025-01-01", "to": "2025-12-31", "scope": f"establishment:{world.e1.pk}"},
     )
-    # the establishment's own meetings and its association's (the group's are not the establishment's)
-    assert scoped.data["meetings"] == 6
+    assert scoped.data["meetings"] == 5
+    # the group's admin: the group's and its members' meetings and commission sessions
+    group = api.admin.get(
+        "/meetings/figures",
+        {"from": "2025-01-01", "to": "2025-12-31", "scope": f"organisation:{world.group.pk}"},
+    )
+    assert group.data["meetings"] == 9
     assert (
         api.outsider.get("/meetings/figures", {"from": "2025-01-01", "to": "2025-12-31"}).data["meetings"]
-        == 2
+        == 1
     )
     assert (
         api.outsider.get(
@@ -127,4 +134,4 @@ def test_indicators_include_meetings(api, world):
         "/indicators", {"scope": f"establishment:{world.e1.pk}", "from": "2025-01-01", "to": "2025-12-31"}
     )
     assert out.status_code == 200, out.data
-    assert out.data["meetings"] == 6 and out.data["ethics_committee_meetings"] == 2
+    assert out.data["meetings"] == 5 and out.data["ethics_committee_meetings"] == 2  # E1's own

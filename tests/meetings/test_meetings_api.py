@@ -53,18 +53,27 @@ def test_create_list_and_scope(api, world):
     assert new_meeting(api.director, world, establishment=999999).status_code == 404
 
 
-def test_organisation_meetings_seen_through_an_establishment(api, world):
+def test_organisation_meetings_need_an_organisation_membership(api, world):
+    """A meeting of an organisation as a whole is seen by the memberships on the organisation (or on a
+    group it belongs to), not by the staff of one of its establishments."""
+    from parcours.access.services import issue_token
+    from tests.api.conftest import ApiClient
+
     created = new_meeting(
         api.admin, world, establishment=None, organisation=world.assoc.pk, kind="partner_meeting"
     )
     assert created.status_code == 201, created.data
     group = new_meeting(api.admin, world, establishment=None, organisation=world.group.pk, kind="training")
     assert group.status_code == 201
-    ids = {m["id"] for m in api.director.get("/meetings").data["items"]}
-    assert ids == {created.data["id"], group.data["id"]}
+    assert api.director.get("/meetings").data["count"] == 0
+    assert api.director.get(f"/meetings/{created.data['id']}").status_code == 404
     assert api.outsider.get("/meetings").data["count"] == 0
-    # the director of E1 sees the group's meetings but does not organise them
-    assert api.director.patch(f"/meetings/{group.data['id']}", {"title": "x"}).status_code == 403
+    # the association's director sees its meetings, not the group's, and organises the association's
+    association = ApiClient(issue_token(make_user("directrice_assoc", "director", world.assoc)))
+    ids = {m["id"] for m in association.get("/meetings").data["items"]}
+    assert ids == {created.data["id"]}
+    assert association.patch(f"/meetings/{group.data['id']}", {"title": "x"}).status_code == 404
+    assert association.patch(f"/meetings/{created.data['id']}", {"title": "x"}).status_code == 200
     # a meeting of another establishment of the same association stays with that establishment
     e3 = Establishment.objects.create(organisation=world.assoc, name="SEAD Millau", commune=world.millau)
     make_user("educ_e3", "educator", e3)
@@ -181,9 +190,17 @@ def test_case_review_persons_scoped_and_audited(api, world):
     assert fields_of(api.director.post(f"/meetings/{ethics['id']}/persons/{world.child.pk}")) == {"person"}
     # changing the kind of a review that names persons: 409
     assert api.director.patch(url, {"kind": "training"}).status_code == 409
-    # an organisation-wide review: a colleague of another establishment sees the meeting, not the person
+    # a review of E1 naming a person of another establishment: E1's staff see the meeting, not the person
     e3 = Establishment.objects.create(organisation=world.assoc, name="SEAD Millau", commune=world.millau)
     colleague = make_user("educ_e3", "educator", e3)
+    elsewhere = Person.objects.create(
+        first_name="Léa", last_name="Roux", birth_date=date(2011, 1, 1), sex="f", home_establishment=e3
+    )
+    mixed = new_meeting(api.admin, world, kind="case_review", persons=[elsewhere.pk]).data
+    seen = api.educator.get(f"/meetings/{mixed['id']}")
+    assert seen.status_code == 200 and seen.data["persons"] == []
+    assert not AuditEvent.objects.filter(actor=world.educator, person_id=elsewhere.pk).exists()
+    # an organisation-wide review is not seen from one establishment at all
     wide = new_meeting(
         api.admin,
         world,
@@ -195,8 +212,7 @@ def test_case_review_persons_scoped_and_audited(api, world):
     from parcours.access.services import issue_token
     from tests.api.conftest import ApiClient
 
-    seen = ApiClient(issue_token(colleague)).get(f"/meetings/{wide['id']}")
-    assert seen.status_code == 200 and seen.data["persons"] == []
+    assert ApiClient(issue_token(colleague)).get(f"/meetings/{wide['id']}").status_code == 404
     assert not AuditEvent.objects.filter(actor=colleague, person_id=world.child.pk).exists()
     # remove the person, then the kind may change
     assert api.director.delete(f"{url}/persons/{world.child.pk}").data["persons"] == []

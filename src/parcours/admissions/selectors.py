@@ -216,7 +216,8 @@ OPEN_FOR_ALLOCATION = ["received", "under_review", "accepted", "waiting_list"]
 def allocation(user, scope: str, on: date) -> dict:
     """Proposed assignment of the waiting referrals to the vacant places of an organisation (with its
     group's members) on a date: most children placed first, then the highest total score. Solved as
-    an assignment problem (SciPy's linear_sum_assignment) over referrals × vacant places."""
+    an assignment problem (SciPy's linear_sum_assignment) over referrals × vacant places. Only for
+    the users whose memberships cover the organisation as a whole (404 otherwise)."""
     import numpy as np
     from scipy.optimize import linear_sum_assignment
 
@@ -227,8 +228,9 @@ def allocation(user, scope: str, on: date) -> dict:
     kind, org = parse_scope(scope)
     if kind != "organisation":
         raise Invalid({"scope": "La proposition se fait pour une organisation : organisation:ID."})
-    visible = scoping.organisations_visible_to(user)
-    if not visible.filter(pk=org.pk).exists():
+    # the group's allocation weighs every unit and waiting referral of the organisation: it needs a
+    # membership covering the organisation as a whole (on it, or on a group it belongs to)
+    if not scoping.covers_organisation(user, org.pk):
         raise NotFound("Organisation introuvable.")
     orgs = _with_group_members({org.pk})
     units = list(scoping.units_visible_to(user).filter(establishment__organisation_id__in=orgs))

@@ -183,7 +183,13 @@ def allocation_page(request):
 
     if scoping.is_partner_only(request.user):
         raise Forbidden("Réservé au pôle d'accueil.")
-    organisations = scoping.organisations_visible_to(request.user).filter(kind__in=["group", "association"])
+    from parcours.directory.models import Organisation
+
+    covered = scoping.organisation_ids_at_org_level(request.user)
+    organisations = (
+        Organisation.objects.all() if covered is None else Organisation.objects.filter(pk__in=covered)
+    )
+    organisations = organisations.filter(kind__in=["group", "association"]).order_by("name")
     chosen = request.GET.get("organisation") or (organisations.first().pk if organisations.exists() else "")
     try:
         day = date_type.fromisoformat(request.GET.get("on", "")) if request.GET.get("on") else today()

@@ -8,7 +8,7 @@ from parcours.access.models import AuditAction
 from parcours.access.roles import Perm
 from parcours.access.services import audit
 from parcours.assessments import rules
-from parcours.assessments.models import Assessment, AssessmentStatus, Grid, Section
+from parcours.assessments.models import Assessment, AssessmentStatus, Grid, GridStatus, Section
 from parcours.core.errors import Forbidden, NotFound
 
 
@@ -20,24 +20,30 @@ def with_structure(queryset: QuerySet) -> QuerySet:
 
 
 def grids_visible_to(user) -> QuerySet:
-    """Grids owned by an organisation of the user's scope (or a group it belongs to)."""
+    """Grids are their organisation's: those owned by an organisation the user's memberships cover as
+    a whole (a membership on it or on a group it belongs to), in every state. The published versions
+    — the blank forms professionals fill — are also open to the professionals of the organisation's
+    establishments and units (and of the groups it belongs to), who fill them for the persons of their
+    scope; its drafts and retired versions are not."""
     if not scoping.has_perm_somewhere(user, Perm.VIEW_RECORDS):
         return Grid.objects.none()
-    return Grid.objects.filter(organisation__in=scoping.organisations_visible_to(user).values("id"))
+    owned = scoping.organisation_ids_at_org_level(user)
+    if owned is None:
+        return Grid.objects.all()
+    reached = scoping.organisations_visible_to(user).values("id")
+    return Grid.objects.filter(
+        Q(organisation_id__in=owned) | Q(status=GridStatus.PUBLISHED, organisation__in=reached)
+    )
 
 
 def design_organisations(user) -> QuerySet:
-    """Organisations whose grids the user may design: those in their MANAGE_OFFER scope, or holding an
-    establishment of it (a director designs their association's grids, not the whole group's)."""
+    """Organisations whose grids the user may design: those covered by an organisation-level
+    MANAGE_OFFER membership (admin, director, head of service on the organisation or on a group with
+    its members). A director of one establishment does not design its organisation's grids."""
     from parcours.directory.models import Organisation
 
-    if scoping.sees_everything(user):
-        return Organisation.objects.all()
-    if not scoping.has_perm_somewhere(user, Perm.MANAGE_OFFER):
-        return Organisation.objects.none()
-    orgs = scoping.organisation_ids(user, Perm.MANAGE_OFFER) or set()
-    holding = scoping.establishments_visible_to(user, Perm.MANAGE_OFFER).values("organisation_id")
-    return Organisation.objects.filter(Q(id__in=orgs) | Q(id__in=holding)).distinct()
+    orgs = scoping.organisation_ids_at_org_level(user, Perm.MANAGE_OFFER)
+    return Organisation.objects.all() if orgs is None else Organisation.objects.filter(pk__in=orgs)
 
 
 def can_design(user, grid: Grid) -> bool:

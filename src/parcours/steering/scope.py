@@ -1,5 +1,5 @@
 """The scope of an indicator: a unit, an establishment, an organisation (a group with its members),
-always intersected with what the user may see."""
+which the user's memberships must cover as a whole."""
 
 from dataclasses import dataclass
 
@@ -33,30 +33,38 @@ def parse(value: str) -> tuple[str, int]:
 
 
 def resolve(user, value: str) -> Scope:
-    """The scope's units that the user may see (404 when the scope itself is out of sight)."""
+    """The scope's units, when the user's memberships cover the whole scope (404 otherwise): a unit
+    in its scope; an establishment through a membership on it or on its organisation; an organisation
+    through a membership on it or on a group it belongs to. A unit's staff read their unit's figures,
+    not their establishment's or organisation's (scoping.establishment_ids_at_level,
+    scoping.organisation_ids_at_org_level)."""
     from parcours.directory.models import Establishment, Organisation, Unit
 
     kind, ident = parse(value)
-    visible = scoping.units_visible_to(user)
     orgs: set[int] = set()
     if kind == "unit":
-        obj = visible.filter(pk=ident).first()
+        obj = scoping.units_visible_to(user).filter(pk=ident).first()
         if obj is None:
             raise NotFound("Unité introuvable.")
         units = Unit.objects.filter(pk=ident)
         label = obj.name
     elif kind == "establishment":
-        obj = scoping.establishments_visible_to(user).filter(pk=ident).first()
+        covered = scoping.establishment_ids_at_level(user)
+        obj = Establishment.objects.filter(pk=ident).first() if covered is None or ident in covered else None
         if obj is None:
             raise NotFound("Établissement introuvable.")
-        units = visible.filter(establishment_id=ident)
+        units = Unit.objects.filter(establishment_id=ident)
         label = obj.name
     else:
-        obj = scoping.organisations_visible_to(user).filter(pk=ident).first()
+        obj = (
+            Organisation.objects.filter(pk=ident).first()
+            if scoping.covers_organisation(user, ident)
+            else None
+        )
         if obj is None:
             raise NotFound("Organisation introuvable.")
         orgs = scoping._with_group_members({ident})
-        units = visible.filter(establishment__organisation_id__in=orgs)
+        units = Unit.objects.filter(establishment__organisation_id__in=orgs)
         label = obj.name
     ids = Unit.objects.filter(pk__in=units.values("id"))
     establishments = set(

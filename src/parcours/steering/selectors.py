@@ -67,21 +67,34 @@ def activity(user, scope_value: str, start: date | None = None, end: date | None
 
 
 def extra_figures(scope: Scope, start: date, end: date) -> dict:
-    """Counts from the adverse events and meetings registers (when those apps provide them)."""
+    """Counts from the adverse events and meetings registers (when those apps provide them). A unit's
+    figures count its own events only, and no meeting (meetings are held for an establishment or an
+    organisation, whose figures a unit's staff do not read); see meeting_holders."""
     out = {}
+    unit_ids = list(scope.unit_queryset.values_list("id", flat=True)) if scope.kind == "unit" else None
     try:
         from parcours.steering.incidents.selectors import figures as incident_figures
     except ImportError:
         incident_figures = None
     if incident_figures is not None:
-        out.update(incident_figures(start, end, scope.establishment_ids))
+        out.update(incident_figures(start, end, scope.establishment_ids, unit_ids=unit_ids))
     try:
         from parcours.steering.meetings.selectors import figures as meeting_figures
     except ImportError:
         meeting_figures = None
-    if meeting_figures is not None:
-        out.update(meeting_figures(start, end, scope.organisation_ids, scope.establishment_ids))
+    if meeting_figures is not None and scope.kind != "unit":
+        out.update(meeting_figures(start, end, *meeting_holders(scope)))
     return out
+
+
+def meeting_holders(scope: Scope) -> tuple[set[int], set[int]]:
+    """(organisations, establishments) whose meetings make a scope's figures: an organisation's own
+    meetings and its establishments'; an establishment's own meetings only (its organisation's
+    meetings as a whole are the organisation's figures); none for a unit."""
+    if scope.kind == "unit":
+        return set(), set()
+    orgs = set(scope.organisation_ids) if scope.kind == "organisation" else set()
+    return orgs, set(scope.establishment_ids)
 
 
 def trend(user, scope_value: str, start: date | None = None, end: date | None = None) -> list[dict]:
@@ -173,19 +186,23 @@ def drilldown(user, scope_value: str, figure: str, start: date | None = None, en
 
 
 def default_scope(user) -> str | None:
-    """The widest scope the user holds (an organisation, else an establishment, else a unit)."""
-    orgs = scoping.organisations_visible_to(user).order_by("id")
-    group = orgs.filter(kind="group").first()
-    if group is not None and (
-        scoping.sees_everything(user) or group.pk in (scoping.organisation_ids(user) or set())
-    ):
-        return f"organisation:{group.pk}"
-    own = scoping.organisation_ids(user)
-    if own:
-        return f"organisation:{sorted(own)[0]}"
-    est = scoping.establishments_visible_to(user).order_by("id").first()
-    if est is not None:
-        return f"establishment:{est.pk}"
+    """The widest scope the user's memberships cover as a whole: a group, else an organisation, else
+    an establishment, else a unit."""
+    from parcours.directory.models import Establishment, Organisation
+
+    orgs = scoping.organisation_ids_at_org_level(user)
+    covered = Organisation.objects.all() if orgs is None else Organisation.objects.filter(pk__in=orgs)
+    organisation = covered.filter(kind="group").order_by("id").first() or covered.order_by("id").first()
+    if organisation is not None:
+        return f"organisation:{organisation.pk}"
+    ests = scoping.establishment_ids_at_level(user)
+    establishment = (
+        (Establishment.objects.all() if ests is None else Establishment.objects.filter(pk__in=ests))
+        .order_by("id")
+        .first()
+    )
+    if establishment is not None:
+        return f"establishment:{establishment.pk}"
     unit = scoping.units_visible_to(user).order_by("id").first()
     return f"unit:{unit.pk}" if unit is not None else None
 

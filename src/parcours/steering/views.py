@@ -55,12 +55,24 @@ MAX_COMPARED_UNITS = 100
 
 
 def _scopes(user, current: str | None = None):
-    """The scopes of the selector: organisations, establishments and — unless there are hundreds, a
-    list nobody scrolls; the units are then reached from the per-unit table — units."""
-    organisations = scoping.organisations_visible_to(user).order_by("name").values_list("pk", "name")
-    out = [(f"organisation:{pk}", name) for pk, name in organisations]
-    establishments = scoping.establishments_visible_to(user).order_by("name").values_list("pk", "name")
-    out += [(f"establishment:{pk}", f"— {name}") for pk, name in establishments]
+    """The scopes of the selector, those the user's memberships cover as a whole (steering.scope):
+    organisations, establishments and — unless there are hundreds, a list nobody scrolls; the units
+    are then reached from the per-unit table — units."""
+    from parcours.directory.models import Establishment, Organisation
+
+    orgs = scoping.organisation_ids_at_org_level(user)
+    organisations = Organisation.objects.all() if orgs is None else Organisation.objects.filter(pk__in=orgs)
+    out = [
+        (f"organisation:{pk}", name) for pk, name in organisations.order_by("name").values_list("pk", "name")
+    ]
+    ests = scoping.establishment_ids_at_level(user)
+    establishments = (
+        Establishment.objects.all() if ests is None else Establishment.objects.filter(pk__in=ests)
+    )
+    out += [
+        (f"establishment:{pk}", f"— {name}")
+        for pk, name in establishments.order_by("name").values_list("pk", "name")
+    ]
     units = scoping.units_visible_to(user).order_by("name").values_list("pk", "name")
     listed = list(units[: MAX_UNIT_OPTIONS + 1])
     if len(listed) <= MAX_UNIT_OPTIONS:

@@ -1,10 +1,9 @@
 """Read side of the CPOM follow-up, always scoped.
 
-Who reads a CPOM: the internal roles whose scope reaches its organisation (the organisations in
-scope, those holding an establishment in scope, and the groups they belong to); partners are
-refused (403). Who writes: admin, director and quality (Perm.MANAGE_QUALITY) on the organisation
-itself or on one of its establishments — not on a group reached only as its member. Out of scope:
-404."""
+A CPOM is an organisation's contract: who reads it holds an internal role through a membership on
+its organisation or on a group the organisation belongs to (an establishment or unit membership is
+not enough); partners are refused (403). Who writes: admin, director and quality
+(Perm.MANAGE_QUALITY) through such an organisation-level membership. Out of scope: 404."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -40,15 +39,16 @@ def require_reader(user) -> None:
 
 
 def managed_organisation_ids(user) -> set[int] | None:
-    """Organisations whose CPOMs the user may write (None: all of them): those fully in its
-    MANAGE_QUALITY scope (a group with its members) and those holding an establishment of it."""
-    if scoping.sees_everything(user):
-        return None
-    ids = set(scoping.organisation_ids(user, Perm.MANAGE_QUALITY) or set())
-    ids |= set(
-        scoping.establishments_visible_to(user, Perm.MANAGE_QUALITY).values_list("organisation_id", flat=True)
-    )
-    return ids
+    """Organisations whose CPOMs the user may write (None: all of them): those covered by an
+    organisation-level MANAGE_QUALITY membership (on the organisation, or on a group with its
+    members)."""
+    return scoping.organisation_ids_at_org_level(user, Perm.MANAGE_QUALITY)
+
+
+def read_organisation_ids(user) -> set[int] | None:
+    """Organisations whose CPOMs the user reads (None: all of them): those covered by an
+    organisation-level membership of an internal role."""
+    return scoping.organisation_ids_at_org_level(user, Perm.VIEW_RECORDS)
 
 
 def managed_organisations(user) -> QuerySet:
@@ -68,9 +68,8 @@ def cpoms(user) -> QuerySet:
     """The CPOMs the user may read, newest period first."""
     require_reader(user)
     qs = Cpom.objects.select_related("organisation")
-    if scoping.sees_everything(user):
-        return qs
-    return qs.filter(organisation__in=scoping.organisations_visible_to(user).values("id"))
+    ids = read_organisation_ids(user)
+    return qs if ids is None else qs.filter(organisation_id__in=ids)
 
 
 def cpom_for(user, cpom_id, perm: str | None = None) -> Cpom:

@@ -59,7 +59,9 @@ def create_cpom(
     org = None
     org_id = organisation if isinstance(organisation, int) and not isinstance(organisation, bool) else None
     if org_id is not None and 0 < org_id < 2**63:
-        org = scoping.organisations_visible_to(actor).filter(pk=org_id).first()
+        readable = selectors.read_organisation_ids(actor)
+        if readable is None or org_id in readable:
+            org = Organisation.objects.filter(pk=org_id).first()
     if org is None:
         errors["organisation"] = "Organisation introuvable."
     title = checks.clean_text(errors, "title", title, required=True, max_length=255)

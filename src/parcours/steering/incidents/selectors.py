@@ -27,13 +27,14 @@ def _pk(value) -> int:
 
 
 def scope_q(user, perm: str = Perm.VIEW_RECORDS) -> Q:
-    """Incidents of a unit in the user's scope for the permission, or of an establishment in scope
-    when no unit is named (an event of the establishment as a whole)."""
+    """Incidents of a unit in the user's scope for the permission, or — an event of the establishment
+    as a whole, no unit named — of an establishment the user's memberships cover as a whole (a
+    membership on it or on its organisation): a unit's staff see their unit's events only."""
     if scoping.sees_everything(user):
         return Q()
     units = scoping.units_visible_to(user, perm).values("id")
-    establishments = scoping.establishments_visible_to(user, perm).values("id")
-    return Q(unit__in=units) | Q(unit__isnull=True, establishment__in=establishments)
+    establishments = scoping.establishment_ids_at_level(user, perm) or set()
+    return Q(unit__in=units) | Q(unit__isnull=True, establishment_id__in=establishments)
 
 
 def incidents_visible_to(user, perm: str = Perm.VIEW_RECORDS) -> QuerySet:
@@ -140,13 +141,17 @@ def _by_category(qs: QuerySet) -> dict[str, int]:
     return counts
 
 
-def figures(start: date, end: date, establishment_ids: set[int] | None) -> dict:
+def figures(
+    start: date, end: date, establishment_ids: set[int] | None, *, unit_ids: list[int] | None = None
+) -> dict:
     """For the activity indicators: incidents occurred in [start, end] (both ends included, local
-    dates) in those establishments (None: all of them), how many were classified serious (EIG), and
-    the count per category (every category, zero included; "unclassified" for those not yet
-    classified). Aggregate queries only."""
+    dates) in those establishments (None: all of them) — or, with unit_ids, of those units only —,
+    how many were classified serious (EIG), and the count per category (every category, zero
+    included; "unclassified" for those not yet classified). Aggregate queries only."""
     qs = Incident.objects.filter(occurred_at__date__gte=start, occurred_at__date__lte=end)
-    if establishment_ids is not None:
+    if unit_ids is not None:
+        qs = qs.filter(unit_id__in=unit_ids)
+    elif establishment_ids is not None:
         qs = qs.filter(establishment_id__in=establishment_ids)
     totals = qs.aggregate(incidents=Count("id"), serious_incidents=Count("id", filter=Q(serious=True)))
     return {

@@ -180,13 +180,25 @@ def _person(actor, person_id):
 
 
 def _may_declare(actor, establishment, unit) -> bool:
+    """A unit's event by who writes records (or quality) in the unit; an event of the establishment
+    as a whole (no unit) by who does so over the whole establishment (a membership on it or on its
+    organisation), not by the staff of one of its units."""
     for perm in DECLARERS:
         if unit is not None:
             if scoping.units_visible_to(actor, perm).filter(pk=unit.pk).exists():
                 return True
-        elif scoping.establishments_visible_to(actor, perm).filter(pk=establishment.pk).exists():
-            return True
+        else:
+            covered = scoping.establishment_ids_at_level(actor, perm)
+            if covered is None or establishment.pk in covered:
+                return True
     return False
+
+
+def _may_declare_in_a_unit(actor, establishment) -> bool:
+    return any(
+        scoping.units_visible_to(actor, perm).filter(establishment_id=establishment.pk).exists()
+        for perm in DECLARERS
+    )
 
 
 def _quality(actor, incident_id) -> Incident:
@@ -258,6 +270,10 @@ def declare(
     errors: dict = {}
     unit_obj = _unit_of(actor, est, unit, errors)
     if not _may_declare(actor, est, unit_obj):
+        if unit_obj is None and "unit" not in errors and _may_declare_in_a_unit(actor, est):
+            raise Invalid(
+                {"unit": "Indiquez votre unité : l'établissement entier relève de son encadrement."}
+            )
         raise Forbidden()
     values = {
         "occurred_at": _moment(errors, "occurred_at", occurred_at),
@@ -335,7 +351,7 @@ def update_declaration(actor, incident_id: int, **changes) -> Incident:
     )
     if (
         "unit" in values
-        and values["unit"] is not None
+        and "unit" not in errors
         and not _may_declare(actor, incident.establishment, values["unit"])
     ):
         raise Forbidden()

@@ -1,9 +1,10 @@
 """Read side of the meetings register, always scoped, and the figures that feed the indicators.
 
-Whose meetings a user sees: a meeting held for an establishment is seen by the users whose scope
-includes that establishment (or its organisation); a meeting of an organisation as a whole (no
-establishment) by the users whose scope includes that organisation or one of its establishments —
-and those of the groups it belongs to. Partners see nothing of it (403)."""
+Whose meetings a user sees: a meeting held for an establishment is seen by the users with a
+membership on that establishment or on its organisation (or a group it belongs to); a meeting of an
+organisation as a whole (no establishment) only by those with a membership on that organisation or
+on a group it belongs to — not by the staff of one of its establishments or units. Partners see
+nothing of it (403)."""
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -28,29 +29,19 @@ ORGANISE = (Perm.EDIT_RECORDS, Perm.MANAGE_QUALITY)
 COMMISSION = (Perm.MANAGE_OFFER, Perm.MANAGE_QUALITY)
 
 
-def scope_ids(user, perms=(Perm.VIEW_RECORDS,), *, with_groups: bool = True) -> tuple[set | None, set | None]:
+def scope_ids(user, perms=(Perm.VIEW_RECORDS,)) -> tuple[set | None, set | None]:
     """(organisation ids, establishment ids) whose meetings the user reaches with one of the
-    permissions; (None, None) for who sees everything. Organisations: those fully in scope, those
-    holding an establishment in scope and (with_groups) the groups they belong to."""
-    from parcours.directory.models import Organisation
-
+    permissions; (None, None) for who sees everything. A meeting is the business of those whose
+    memberships cover where it is held: an organisation's meetings as a whole need a membership on
+    the organisation or on a group it belongs to; an establishment's, a membership on it or on its
+    organisation. A unit membership reaches neither (its staff are invited by name)."""
     if scoping.sees_everything(user):
         return None, None
     orgs: set[int] = set()
     ests: set[int] = set()
     for perm in perms:
-        orgs |= scoping.organisation_ids(user, perm) or set()
-        for est_id, org_id in scoping.establishments_visible_to(user, perm).values_list(
-            "id", "organisation_id"
-        ):
-            ests.add(est_id)
-            orgs.add(org_id)
-    if with_groups and orgs:
-        orgs |= set(
-            Organisation.member_of.through.objects.filter(from_organisation_id__in=orgs).values_list(
-                "to_organisation_id", flat=True
-            )
-        )
+        orgs |= scoping.organisation_ids_at_org_level(user, perm) or set()
+        ests |= scoping.establishment_ids_at_level(user, perm) or set()
     return orgs, ests
 
 
@@ -65,8 +56,8 @@ def belongs_q(organisation_ids: set | None, establishment_ids: set | None, prefi
     return whole | held
 
 
-def _visible_q(user, perms=(Perm.VIEW_RECORDS,), *, with_groups=True) -> Q:
-    orgs, ests = scope_ids(user, perms, with_groups=with_groups)
+def _visible_q(user, perms=(Perm.VIEW_RECORDS,)) -> Q:
+    orgs, ests = scope_ids(user, perms)
     return belongs_q(orgs, ests)
 
 
@@ -85,9 +76,9 @@ def _id(value, label: str) -> int:
     return value
 
 
-def _check_write(user, obj, perms, *, with_groups=False) -> None:
+def _check_write(user, obj, perms) -> None:
     """403 unless the object is in the user's scope for one of the permissions."""
-    if not type(obj).objects.filter(_visible_q(user, perms, with_groups=with_groups), pk=obj.pk).exists():
+    if not type(obj).objects.filter(_visible_q(user, perms), pk=obj.pk).exists():
         raise Forbidden()
 
 
@@ -138,7 +129,7 @@ def meeting_for(user, meeting_id, *, write: bool = False) -> Meeting:
     if meeting is None:
         raise NotFound("Réunion introuvable.")
     if write:
-        _check_write(user, meeting, ORGANISE, with_groups=False)
+        _check_write(user, meeting, ORGANISE)
     return meeting
 
 
@@ -171,7 +162,7 @@ def request_for(user, request_id, *, write: bool = False) -> PracticeAnalysisReq
     if obj is None:
         raise NotFound("Demande introuvable.")
     if write:
-        _check_write(user, obj, COMMISSION, with_groups=False)
+        _check_write(user, obj, COMMISSION)
     return obj
 
 
@@ -187,7 +178,7 @@ def proposal_for(user, proposal_id, *, write: bool = False) -> FacilitatorPropos
     if proposal is None:
         raise NotFound("Proposition introuvable.")
     if write:
-        _check_write(user, proposal.request, COMMISSION, with_groups=False)
+        _check_write(user, proposal.request, COMMISSION)
     return proposal
 
 
@@ -195,7 +186,7 @@ def attachments(user, perms=ORGANISE) -> list[tuple[str, str]]:
     """Where the user may hold a meeting: ("organisation:ID" | "establishment:ID", label)."""
     from parcours.directory.models import Establishment, Organisation
 
-    orgs, ests = scope_ids(user, perms, with_groups=False)
+    orgs, ests = scope_ids(user, perms)
     org_qs = Organisation.objects.all() if orgs is None else Organisation.objects.filter(pk__in=orgs)
     est_qs = Establishment.objects.all() if ests is None else Establishment.objects.filter(pk__in=ests)
     org_qs = org_qs.exclude(kind__in=["departement", "mdph", "pjj"]) if orgs is None else org_qs
@@ -204,12 +195,18 @@ def attachments(user, perms=ORGANISE) -> list[tuple[str, str]]:
     return out
 
 
+def _holds_somewhere(user, perms) -> bool:
+    """Whether the user may act for at least one organisation or establishment (not only a unit)."""
+    orgs, ests = scope_ids(user, perms)
+    return orgs is None or bool(orgs or ests)
+
+
 def can_organise(user) -> bool:
-    return any(scoping.has_perm_somewhere(user, perm) for perm in ORGANISE)
+    return _holds_somewhere(user, ORGANISE)
 
 
 def can_commission(user) -> bool:
-    return any(scoping.has_perm_somewhere(user, perm) for perm in COMMISSION)
+    return _holds_somewhere(user, COMMISSION)
 
 
 def figures(
@@ -252,7 +249,8 @@ def figures(
 
 def figures_for(user, start: date, end: date, scope: str | None = None) -> dict:
     """figures() for the user's whole scope, or for a scope (unit:ID, establishment:ID,
-    organisation:ID) the user sees (404 otherwise)."""
+    organisation:ID) the user's memberships cover (404 otherwise): an organisation's meetings and its
+    establishments', an establishment's own, none for a unit (steering.selectors.meeting_holders)."""
     require_internal(user)
     if end < start:
         raise Invalid({"to": "La fin de la période précède son début."})
@@ -260,9 +258,9 @@ def figures_for(user, start: date, end: date, scope: str | None = None) -> dict:
         raise Invalid({"from": "Période de dix ans au plus."})
     if scope:
         from parcours.steering.scope import resolve
+        from parcours.steering.selectors import meeting_holders
 
-        resolved = resolve(user, scope)
-        return figures(start, end, resolved.organisation_ids, resolved.establishment_ids)
+        return figures(start, end, *meeting_holders(resolve(user, scope)))
     orgs, ests = scope_ids(user)
     return figures(start, end, orgs, ests)
 

@@ -60,7 +60,7 @@ def _attachment(actor, perms, organisation, establishment, errors: dict):
         return None, None
     est = org = None
     seen_orgs, seen_ests = selectors.scope_ids(actor)
-    orgs, ests = selectors.scope_ids(actor, perms, with_groups=False)
+    orgs, ests = selectors.scope_ids(actor, perms)
     if establishment is not None:
         est = Establishment.objects.select_related("organisation").filter(pk=_pk(establishment)).first()
         if est is None or (seen_ests is not None and est.pk not in seen_ests):

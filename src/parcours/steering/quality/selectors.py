@@ -1,7 +1,8 @@
 """Read side of quality evaluation, scoped: the professionals (internal roles) of an establishment read
-its self-assessments and quality record; the quality managers (admin, director, quality referent —
-Perm.MANAGE_QUALITY) of the establishment write them; partners see nothing (403), another
-establishment's users get 404. The framework is reference data every professional reads."""
+its self-assessments and quality record — those whose memberships cover the establishment as a
+whole (on it or on its organisation), not the staff of one of its units; the quality managers
+(admin, director, quality referent — Perm.MANAGE_QUALITY) of the establishment write them; partners
+see nothing (403), another establishment's users get 404. The framework is reference data every professional reads."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -48,19 +49,24 @@ def _id(value, label: str) -> int:
     return value
 
 
+def covered_establishments(user, perm: str = Perm.VIEW_RECORDS) -> QuerySet:
+    """The establishments the user's memberships cover as a whole (a membership on it or on its
+    organisation, or a group it belongs to): their quality approach is read and managed there; the
+    staff of one of its units do not read it."""
+    from parcours.directory.models import Establishment
+
+    ids = scoping.establishment_ids_at_level(user, perm)
+    return Establishment.objects.all() if ids is None else Establishment.objects.filter(pk__in=ids)
+
+
 def establishment_for(user, establishment_id, *, write: bool = False):
     """The establishment if in the user's scope (404), for a write 403 without MANAGE_QUALITY there."""
     require_internal(user)
     establishment_id = _id(establishment_id, "Établissement")
-    establishment = scoping.establishments_visible_to(user).filter(pk=establishment_id).first()
+    establishment = covered_establishments(user).filter(pk=establishment_id).first()
     if establishment is None:
         raise NotFound("Établissement introuvable.")
-    if (
-        write
-        and not scoping.establishments_visible_to(user, Perm.MANAGE_QUALITY)
-        .filter(pk=establishment_id)
-        .exists()
-    ):
+    if write and not covered_establishments(user, Perm.MANAGE_QUALITY).filter(pk=establishment_id).exists():
         raise Forbidden(
             "La démarche qualité de cet établissement relève de la direction et du référent qualité."
         )
@@ -97,7 +103,7 @@ def self_assessments(user, establishment: int | None = None) -> QuerySet:
     """The self-assessments of the establishments in the user's scope."""
     require_internal(user)
     qs = SelfAssessment.objects.filter(
-        establishment__in=scoping.establishments_visible_to(user).values("pk")
+        establishment__in=covered_establishments(user).values("pk")
     ).select_related("establishment", "framework")
     if establishment:
         qs = qs.filter(establishment_id=establishment)
@@ -251,9 +257,9 @@ def actions(assessment: SelfAssessment) -> QuerySet:
 def establishments(user) -> list[dict]:
     """The establishments of the user's scope with their quality record and self-assessments."""
     require_internal(user)
-    managed = set(scoping.establishments_visible_to(user, Perm.MANAGE_QUALITY).values_list("pk", flat=True))
+    managed = set(covered_establishments(user, Perm.MANAGE_QUALITY).values_list("pk", flat=True))
     rows = []
-    qs = scoping.establishments_visible_to(user).select_related("organisation").order_by("name")
+    qs = covered_establishments(user).select_related("organisation").order_by("name")
     ests = list(qs)
     records = {
         q.establishment_id: q
@@ -289,4 +295,4 @@ def colleagues(establishment) -> QuerySet:
 
 
 def managed_establishments(user) -> QuerySet:
-    return scoping.establishments_visible_to(user, Perm.MANAGE_QUALITY).order_by("name")
+    return covered_establishments(user, Perm.MANAGE_QUALITY).order_by("name")
