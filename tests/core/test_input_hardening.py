@@ -604,7 +604,7 @@ def test_no_page_answers_500_to_a_bad_or_missing_parameter(demo):
     pages = list(_pages())
     assert len(pages) > 30 and {"du", "indicateur", "perimetre", "thematique", "q"} <= names
     for url in pages:
-        for junk in (None, "x", "0001-01-01", "99999999999999999999", "unit:x"):
+        for junk in (None, "x", "0001-01-01", "99999999999999999999", "unit:x", "unit:²", "²"):
             response = client.get(url, {} if junk is None else {name: junk for name in names})
             assert response.status_code < 500, (url, junk, response.status_code)
 
@@ -625,3 +625,12 @@ def test_a_null_reaching_a_required_column_is_a_422_not_a_500(measure, rf):
         Measure.objects.create(pk=measure.pk, person=measure.person, kind="aemo", start_date=date(2024, 1, 1))
     with pytest.raises(IntegrityError):
         null_into_required_column(rf.post("/api/v1/persons/1/measures"), duplicate.value)
+
+
+@pytest.mark.parametrize("scope", ["unit:²", "unit:٣x", "organisation:99999999999999999999", "unit:"])
+def test_a_scope_with_a_digit_python_cannot_read_is_a_422(api, world, scope):
+    """'²' is a digit for str.isdigit() but not a number for int(): the scopes check isdecimal()."""
+    for path in ("/indicators", "/meetings/figures"):
+        response = api.director.get(path, {"scope": scope})
+        assert response.status_code == 422, (path, scope, response.status_code)
+        assert response.data["errors"]

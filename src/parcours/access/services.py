@@ -258,7 +258,7 @@ def parse_scope(scope: str):
 
     models = {"organisation": Organisation, "establishment": Establishment, "unit": Unit}
     kind, _, raw_id = (scope or "").partition(":")
-    if kind not in models or not raw_id.isdigit():
+    if kind not in models or not raw_id.isdecimal() or len(raw_id) > 18:
         raise Invalid({"scope": "Périmètre attendu : organisation:ID, establishment:ID ou unit:ID."})
     obj = models[kind].objects.filter(pk=int(raw_id)).first()
     if obj is None:

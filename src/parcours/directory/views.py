@@ -79,7 +79,7 @@ def admission_terms(request, unit_id: int):
 
     def number(name):
         value = request.POST.get(name, "").strip()
-        return int(value) if value.isdigit() else None
+        return int(value) if value.isdecimal() else None
 
     try:
         services.set_admission_terms(

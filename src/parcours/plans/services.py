@@ -152,7 +152,7 @@ def add_action(
     actor, objective_id: int, *, description: str, responsible: str, due_date: date | None = None
 ) -> Action:
     """One more action (who does what by when) on an objective of a draft plan."""
-    objective = Objective.objects.filter(pk=objective_id).first() if str(objective_id).isdigit() else None
+    objective = Objective.objects.filter(pk=objective_id).first() if str(objective_id).isdecimal() else None
     if objective is None:
         raise NotFound("Objectif introuvable.")
     plan = plan_for(actor, objective.plan_id, Perm.EDIT_RECORDS)
@@ -363,7 +363,7 @@ def remove_item(actor, plan_id: int, field: str, index: int) -> Plan:
 
 def remove_objective(actor, objective_id: int) -> Plan:
     """Take an objective (and its actions) out of a draft plan."""
-    objective = Objective.objects.filter(pk=objective_id).first() if str(objective_id).isdigit() else None
+    objective = Objective.objects.filter(pk=objective_id).first() if str(objective_id).isdecimal() else None
     if objective is None:
         raise NotFound("Objectif introuvable.")
     plan = plan_for(actor, objective.plan_id, Perm.EDIT_RECORDS)

@@ -27,7 +27,7 @@ class Scope:
 
 def parse(value: str) -> tuple[str, int]:
     kind, _, ident = (value or "").partition(":")
-    if kind not in KINDS or not ident.isdigit() or len(ident) > 18:
+    if kind not in KINDS or not ident.isdecimal() or len(ident) > 18:
         raise Invalid({"scope": "Périmètre attendu : unit:ID, establishment:ID ou organisation:ID."})
     return kind, int(ident)
 

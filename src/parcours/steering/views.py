@@ -77,7 +77,7 @@ def _scopes(user, current: str | None = None):
     listed = list(units[: MAX_UNIT_OPTIONS + 1])
     if len(listed) <= MAX_UNIT_OPTIONS:
         out += [(f"unit:{pk}", f"—— {name}") for pk, name in listed]
-    elif current and current.startswith("unit:") and current[5:].isdigit():
+    elif current and current.startswith("unit:") and current[5:].isdecimal():
         out += [(f"unit:{pk}", f"—— {name}") for pk, name in units.filter(pk=int(current[5:]))]
     return out
 

@@ -17,7 +17,7 @@ PRESENCE = [("absent", "Absent"), ("present", "Présent"), ("excused", "Excusé"
 def attachment_of(value: str) -> dict:
     """ "organisation:ID" / "establishment:ID" → the service's keyword argument."""
     kind, _, ident = (value or "").partition(":")
-    if kind in ("organisation", "establishment") and ident.isdigit():
+    if kind in ("organisation", "establishment") and ident.isdecimal():
         return {kind: int(ident)}
     return {"organisation": None}
 

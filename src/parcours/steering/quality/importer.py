@@ -88,7 +88,7 @@ def thematic_number(value: str) -> int | None:
     """The thematic a cell names: its number (1–9), its name or a known spelling, possibly prefixed by
     its number ("3 - Expression et participation")."""
     key = fold(value)
-    if key.isdigit():
+    if key.isdecimal():
         number = int(key)
         return number if 1 <= number <= len(THEMATICS) else None
     key = re.sub(r"^(thematique )?\d+ ", "", key)
