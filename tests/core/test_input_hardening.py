@@ -634,3 +634,60 @@ def test_a_scope_with_a_digit_python_cannot_read_is_a_422(api, world, scope):
         response = api.director.get(path, {"scope": scope})
         assert response.status_code == 422, (path, scope, response.status_code)
         assert response.data["errors"]
+
+
+def test_forms_outside_submit_apply_the_same_limits(world):
+    """The few forms a view handles itself: an adverse event's declaration, a plan's co-evaluation, a
+    commission session's date, a unit's admission terms."""
+    from parcours.admissions.models import CommissionSession
+    from parcours.plans.models import Evaluation, Plan
+    from parcours.steering.incidents.models import Incident
+
+    director = client_for(world.director)
+    declared = director.post(
+        "/evenements-indesirables/declarer/",
+        {
+            "establishment": world.e1.pk,
+            "occurred_at": "0001-01-01T10:00",
+            "description": "Chute",
+            "victims_count": 0,
+            "exposed_count": 0,
+        },
+    )
+    assert declared.status_code == 422 and "1900" in field_error(declared, "occurred_at")
+    assert not Incident.objects.exists()
+
+    plan = Plan.objects.create(
+        person=world.child,
+        kind="personalised_plan",
+        start_date=date(2026, 6, 1),
+        due_date=today(),
+        status="signed",
+    )
+    objective = plan.objectives.create(domain="schooling", description="Retour au collège")
+    evaluated = director.post(
+        f"/projets/{plan.pk}/evaluation",
+        {
+            "date": "9999-12-31",
+            "participant_0_name": "Joël",
+            "participant_0_role": "person",
+            f"result_{objective.pk}": "partly",
+        },
+    )
+    assert evaluated.status_code == 422 and "1900" in field_error(evaluated, "date")
+    assert not Evaluation.objects.exists()
+
+    admin = client_for(world.admin)
+    session = admin.post("/commissions/", {"date": "0001-01-01", "organisation": world.assoc.pk})
+    assert session.status_code == 200 and "1900" in session.content.decode()
+    unknown = admin.post("/commissions/", {"date": "2026-12-03", "organisation": "999999"})
+    assert unknown.status_code == 200 and not CommissionSession.objects.exists()
+
+    terms = admin.post(
+        f"/unites/{world.u1.pk}/admission",
+        {"admission_criteria": "a" * 50_001, "admission_procedure": "b"},
+        follow=True,
+    )
+    assert "trop long" in terms.content.decode()
+    world.u1.refresh_from_db()
+    assert world.u1.admission_criteria == ""

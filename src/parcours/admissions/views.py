@@ -14,6 +14,7 @@ from parcours.admissions.choices import Status
 from parcours.admissions.forms import AdmitForm, DecisionForm, ReferralForm
 from parcours.core.dates import today
 from parcours.core.errors import Invalid
+from parcours.core.validators import date_error
 from parcours.core.viewtools import service_errors, submit
 from parcours.directory.models import Organisation
 
@@ -240,9 +241,8 @@ def sessions(request):
             from datetime import date as date_type
 
             when = date_type.fromisoformat(request.POST.get("date", ""))
-        except ValueError:
-            messages.error(request, "Date de séance invalide.")
-        else:
+            if date_error(when):
+                raise Invalid({"date": date_error(when)})
             session = services.create_session(
                 request.user,
                 date=when,
@@ -250,6 +250,11 @@ def sessions(request):
                 kind=request.POST.get("kind", "admission_commission"),
                 members=[request.user.pk],
             )
+        except ValueError:
+            messages.error(request, "Date de séance invalide.")
+        except Invalid as exc:
+            messages.error(request, " ".join(e["message"] for e in exc.errors) or exc.detail)
+        else:
             return redirect("admissions:session", session.pk)
     organisations = scoping.organisations_visible_to(request.user, "edit_records").filter(
         kind__in=["group", "association"]

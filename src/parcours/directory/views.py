@@ -75,18 +75,22 @@ def admission_terms(request, unit_id: int):
     from django.contrib import messages
 
     from parcours.core.errors import Invalid
+    from parcours.core.validators import text_error
     from parcours.directory import services
 
     def number(name):
         value = request.POST.get(name, "").strip()
         return int(value) if value.isdecimal() else None
 
+    texts = {name: request.POST.get(name, "") for name in ("admission_criteria", "admission_procedure")}
     try:
+        errors = {name: text_error(value) for name, value in texts.items() if text_error(value)}
+        if errors:
+            raise Invalid(errors)
         services.set_admission_terms(
             request.user,
             unit_id,
-            admission_criteria=request.POST.get("admission_criteria", ""),
-            admission_procedure=request.POST.get("admission_procedure", ""),
+            **texts,
             max_emergency_days=number("max_emergency_days"),
             emergency_follow_up_days=number("emergency_follow_up_days"),
         )

@@ -12,7 +12,7 @@ from parcours.access.models import AuditAction
 from parcours.access.roles import Perm
 from parcours.access.services import audit
 from parcours.core.errors import ServiceError
-from parcours.core.viewtools import attach_errors, service_errors, submit
+from parcours.core.viewtools import attach_errors, plausible, service_errors, submit
 from parcours.plans import selectors, services
 from parcours.plans.forms import (
     EvaluationForm,
@@ -303,7 +303,7 @@ def evaluation(request, plan_id):
     plan = services.plan_for(request.user, plan_id, Perm.EDIT_RECORDS)
     objectives = list(plan.objectives.all())
     form = EvaluationForm(request.POST or None, objectives=objectives)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and plausible(form):
         try:
             services.evaluate(
                 request.user,

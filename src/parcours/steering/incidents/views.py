@@ -14,7 +14,7 @@ from parcours.access.models import AuditAction
 from parcours.access.roles import Perm
 from parcours.core.dates import add_months, today
 from parcours.core.errors import ServiceError
-from parcours.core.viewtools import attach_errors, service_errors, submit
+from parcours.core.viewtools import attach_errors, plausible, service_errors, submit
 from parcours.steering.incidents import export, selectors, services
 from parcours.steering.incidents.choices import Status
 from parcours.steering.incidents.forms import (
@@ -120,7 +120,7 @@ def declare(request):
     )
     if request.method == "POST":
         incident = None
-        if form.is_valid():
+        if form.is_valid() and plausible(form):
             try:
                 incident = services.declare(request.user, **form.service_values())
             except ServiceError as exc:
