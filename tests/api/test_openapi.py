@@ -213,3 +213,12 @@ def test_links_lead_to_existing_operations_and_parameters(doc):
             schema = target["requestBody"]["content"]["application/json"]["schema"]
             properties = doc["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]["properties"]
             assert set(link["requestBody"]) <= set(properties), (name, link)
+
+
+def test_the_served_document_carries_the_links_examples_and_file_types(client, db):
+    doc = client.get("/api/v1/openapi.json").json()
+    create_person = doc["paths"]["/api/v1/persons"]["post"]
+    assert "GetPerson" in create_person["responses"]["201"]["links"]
+    assert create_person["requestBody"]["content"]["application/json"]["example"]["sex"] == "f"
+    pdf = doc["paths"]["/api/v1/plans/{plan_id}/document.pdf"]["get"]["responses"]["200"]["content"]
+    assert list(pdf) == ["application/pdf"]
