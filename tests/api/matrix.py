@@ -105,6 +105,37 @@ def holds(persona: Persona, perms, place: str | None, *, level: str = "any") -> 
     return any(grants(persona, p, place, level=level) for p in perms)
 
 
+def outcome(
+    persona: Persona,
+    place: str | None,
+    *,
+    perm,
+    see=None,
+    level: str = "any",
+    see_level: str | None = None,
+    success: set[int],
+    forbidden=frozenset({403}),
+    reference: bool = False,
+) -> set[int]:
+    """The statuses a persona may get for an operation needing perm on an object of that place:
+    - out of its sight (see, by default perm): 404 — or 403 when it holds perm nowhere (a refusal that
+      does not depend on the object leaks nothing); a reference in a form or body (reference=True)
+      may also answer 403 or 422 naming the field;
+    - in sight, perm not granted over it: forbidden (403);
+    - granted: success.
+    place None: an operation on no particular object, granted when perm is held anywhere."""
+    if place is None:
+        return set(success) if holds(persona, perm, None, level=level) else {403, 404}
+    visible = holds(persona, see or perm, place, level=see_level or level)
+    if visible and holds(persona, perm, place, level=level):
+        return set(success)
+    if visible:
+        return set(forbidden)
+    if reference:
+        return {403, 404, 422}
+    return {404} if holds(persona, perm, None, level=level) else {403, 404}
+
+
 # --- the fixture objects ------------------------------------------------------------------------
 
 
@@ -243,7 +274,13 @@ class Objects:
 
     def referral(self, place):
         r = self._referral(place, emergency=True)
-        return SimpleNamespace(id=r.pk, referral_id=r.pk, person_id=r.person_id, unit=self.unit_of(place).pk)
+        return SimpleNamespace(
+            id=r.pk,
+            referral_id=r.pk,
+            person_id=r.person_id,
+            unit=self.unit_of(place).pk,
+            name=r.person.first_name,
+        )
 
     def inclusion_referral(self, place):
         r = self._referral(place, public="inclusion")
@@ -269,7 +306,7 @@ class Objects:
         return out
 
     # -- plans
-    def _plan(self, place, *, signed=False):
+    def _plan(self, place, *, signed=False, items=False):
         from parcours.plans.models import Objective, Plan
 
         p = self._new_person(place)
@@ -282,19 +319,29 @@ class Objects:
             created_by=self.w.root,
         )
         objective = Objective.objects.create(plan=plan, domain="health", description="Suivi médical")
+        if items:
+            plan.needs = [{"domain": "health", "serafin": "", "description": "Suivi dentaire"}]
+            plan.partners = [{"name": "CMP", "role": "Soins"}]
+            plan.save()
         if signed:
             plan.status = "signed"
             plan.signed_on = date(2025, 2, 1)
             plan.signatories = ["Le jeune", "La directrice"]
             plan.next_review_date = date(2026, 2, 1)
             plan.save()
-        return SimpleNamespace(id=plan.pk, plan_id=plan.pk, objective_id=objective.pk, person_id=p.pk)
+        return SimpleNamespace(
+            id=plan.pk, plan_id=plan.pk, objective_id=objective.pk, person_id=p.pk, name=p.first_name
+        )
 
     def plan(self, place):
         return self._plan(place)
 
     def signed_plan(self, place):
         return self._plan(place, signed=True)
+
+    def plan_with_items(self, place):
+        """A draft with a need and a partner (index 0 of each)."""
+        return self._plan(place, items=True)
 
     # -- the offer, users
     def unit(self, place):
@@ -464,7 +511,12 @@ class Objects:
         services.add_person(self.w.root, m.pk, named.pk)
         p = self._new_person(place)
         return SimpleNamespace(
-            id=m.pk, meeting_id=m.pk, participant_id=participant.pk, person_id=p.pk, named_id=named.pk
+            id=m.pk,
+            meeting_id=m.pk,
+            participant_id=participant.pk,
+            person_id=p.pk,
+            named_id=named.pk,
+            named_name=named.first_name,
         )
 
     def meeting_named(self, place):

@@ -35,7 +35,7 @@ from django.test import Client
 
 from parcours.access.roles import Perm, Role
 from parcours.core.dates import today
-from tests.api.matrix import PDF, PERSONAS, Objects, Persona, build_personas, holds
+from tests.api.matrix import PDF, PERSONAS, Objects, Persona, build_personas, holds, outcome
 
 AUTH = "authenticated"  # every signed-in user, whatever its roles
 PUBLIC = "public"  # no authentication (the token exchange)
@@ -778,27 +778,24 @@ def places_for(persona: Persona, rule: Rule) -> list[tuple[str, bool]]:
 
 
 def expected(rule: Rule, persona: Persona, place: str | None, success: int) -> set[int]:
-    """The statuses the persona may get, computed from roles.PERMISSIONS."""
-    # a reference in a body out of sight: 404, or 422 naming the field, or 403 (out of the user's
-    # management scope) — none of which says more than "introuvable"
-    denied = {403, 404} | ({422} if rule.via == BODY else set())
+    """The statuses the persona may get, computed from roles.PERMISSIONS (matrix.outcome)."""
     if rule.perm == AUTH:
         return {success}
     if rule.perm == SELF:
         return {404}  # somebody else's
     if rule.perm == ADMIN_ROLE:
         return {success} if Role.ADMIN in persona.roles else {403}
-    if place in (None, "ANY"):
-        return {success} if holds(persona, rule.perm, None, level=rule.level) else {403, 404}
-    see = rule.see or rule.perm
-    visible = holds(persona, see, place, level=rule.see_level or rule.level)
-    if visible and holds(persona, rule.perm, place, level=rule.level):
-        return {success}
-    if visible:
-        return set(rule.forbidden)
-    if holds(persona, rule.perm, None, level=rule.level) and rule.via != BODY:
-        return {404}
-    return denied
+    return outcome(
+        persona,
+        None if place == "ANY" else place,
+        perm=rule.perm,
+        see=rule.see,
+        level=rule.level,
+        see_level=rule.see_level,
+        success={success},
+        forbidden=rule.forbidden,
+        reference=rule.via == BODY,
+    )
 
 
 def _changes_by(user) -> int:
@@ -822,10 +819,11 @@ def run(ctx: Ctx, key: str, rule: Rule) -> list[str]:
     cases.sort(key=lambda c: success in expected(rule, c[0], c[1], success))
     for persona, place, inside in cases:
         obj = None
-        if rule.on:
-            obj = ctx.objects.get(rule.on, place, fresh=write)
-            obj.place = place
         want = expected(rule, persona, place, success)
+        if rule.on:
+            # a granted write on an object of its own; a refused one changes nothing (checked below)
+            obj = ctx.objects.get(rule.on, place, fresh=write and success in want)
+            obj.place = place
         kwargs = {
             "body": rule.body(obj, ctx) if rule.body else None,
             "files": rule.files(obj, ctx) if rule.files else None,
