@@ -7,6 +7,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from parcours.assessments import rules
+from parcours.core.validators import EARLIEST_DATE, latest_date
 
 CHARS = st.characters(exclude_characters="\x00")
 KEYS = st.from_regex(r"[a-z][a-z0-9_]{0,12}", fullmatch=True)
@@ -74,7 +75,7 @@ def valid_answer(question):
         )
         return st.floats(low, high, allow_nan=False, allow_infinity=False) | ints
     if kind == "date":
-        return st.dates(date(1900, 1, 1), date(2100, 12, 31)).map(date.isoformat)
+        return st.dates(EARLIEST_DATE, latest_date()).map(date.isoformat)
     return st.text(CHARS, min_size=1, max_size=300).filter(lambda s: s.strip())
 
 
@@ -112,7 +113,19 @@ def invalid_answer(question):
             bad.append(question["max"] + 0.5)
         return st.sampled_from(bad)
     if kind == "date":
-        return st.sampled_from(["2024-02-30", "01/02/2024", "2024-1-1", "20240101", "demain", 20240101, True])
+        return st.sampled_from(
+            [
+                "2024-02-30",
+                "01/02/2024",
+                "2024-1-1",
+                "20240101",
+                "demain",
+                20240101,
+                True,
+                "0001-01-01",
+                "9999-12-31",
+            ]
+        )
     return st.sampled_from([123, 1.5, True, ["texte"], {"t": "x"}, "x" * (rules.TEXT_MAX + 1), "a\x00b"])
 
 

@@ -691,3 +691,40 @@ def test_forms_outside_submit_apply_the_same_limits(world):
     assert "trop long" in terms.content.decode()
     world.u1.refresh_from_db()
     assert world.u1.admission_criteria == ""
+
+
+def test_document_upload_fields_and_grid_date_answers_are_checked_too(api, world):
+    """A multipart upload's fields (no schema object) and a grid's date answers (inside a JSON
+    mapping) follow the same ranges."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from parcours.access.models import Membership
+    from tests.assessments.helpers import build_grid
+
+    def upload(**fields):
+        response = api.director.client.post(
+            f"/api/v1/persons/{world.child.pk}/documents",
+            {
+                "file": SimpleUploadedFile(
+                    "ordonnance.pdf", b"%PDF-1.4 test", content_type="application/pdf"
+                ),
+                "kind": "court_order",
+                **fields,
+            },
+            **api.director.headers,
+        )
+        assert response.status_code == 422
+        return {e["field"] for e in response.json()["errors"]}
+
+    assert upload(title="t" * 201) == {"title"}
+    assert upload(document_date="0001-01-01") == {"document_date"}
+    assert not world.child.documents.exists()
+
+    Membership.objects.create(user=world.director, role="director", organisation=world.assoc)
+    grid = build_grid(api.director, world.assoc.pk)
+    answered = api.director.post(
+        "/assessments",
+        {"grid": grid["id"], "person": world.child.pk, "answers": {"date_entretien": "0001-01-01"}},
+    )
+    assert answered.status_code == 422 and fields_of(answered) == {"answers.date_entretien"}
+    assert "1900" in answered.data["errors"][0]["message"]

@@ -1,6 +1,7 @@
 """The ninja API object, mounted at /api/v1/, with the uniform error format of API.md."""
 
 import logging
+from datetime import date
 from functools import lru_cache, wraps
 
 from django.apps import apps as django_apps
@@ -152,9 +153,11 @@ def plausible_inputs(view_func):
         if request.method in ("POST", "PUT", "PATCH"):
             limits = _text_limits(view_func.__module__)
             errors = {}
-            for value in kwargs.values():
+            for name, value in kwargs.items():
                 if isinstance(value, BaseModel):
                     errors.update(plausibility_errors(value, limits=limits))
+                elif isinstance(value, str | date):  # a form field of a multipart upload
+                    errors.update(plausibility_errors(value, name, limits))
             if errors:
                 raise Invalid(errors)
         return view_func(request, *args, **kwargs)

@@ -242,6 +242,9 @@ def answer_error(question: Mapping, value) -> str | None:
     elif kind == "date":
         if not isinstance(value, str) or not DATE_RE.match(value) or _parse_date(value) is None:
             return "Date attendue au format AAAA-MM-JJ."
+        from parcours.core.validators import date_error
+
+        return date_error(_parse_date(value))
     elif kind == "text":
         if not isinstance(value, str):
             return "Texte attendu."

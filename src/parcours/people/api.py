@@ -125,12 +125,16 @@ def upload_document(
 ):
     from datetime import date
 
+    from parcours.core.validators import date_error
+
     when = None
     if document_date:
         try:
             when = date.fromisoformat(document_date)
         except ValueError:
             raise Invalid({"document_date": "Date attendue au format AAAA-MM-JJ."}) from None
+        if date_error(when):
+            raise Invalid({"document_date": date_error(when)})
     data = file.read()
     return Status(
         201,
