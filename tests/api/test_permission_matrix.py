@@ -16,8 +16,9 @@ where the object lies with respect to its membership (matrix.relation):
   really performs it);
 - listed objects: the list answers 200 and holds the object exactly when the persona is granted it.
 
-A denied write changes nothing (no create/update/delete event in the audit log). An operation of the
-OpenAPI document without a rule fails test_every_operation_has_a_rule: a new endpoint needs one.
+A denied write changes nothing (no create/update/delete event in the audit log); every 200 is
+marked `Cache-Control: no-store`. An operation of the OpenAPI document without a rule fails
+test_every_operation_has_a_rule: a new endpoint needs one.
 """
 
 import csv
@@ -224,8 +225,15 @@ RULES: dict[str, Rule | tuple[Rule, ...]] = {
     ),
     "PATCH /measures/{measure_id}": R(ER, on="measure", see=V_ID, body=lambda o, c: {"reference": "REF-1"}),
     "GET /persons/{person_id}/notes": R(Perm.VIEW_NOTES, on="person", see=V_ID),
-    "POST /persons/{person_id}/notes": R(
-        ER, on="person", see=V_ID, body=lambda o, c: {"text": "Observation"}
+    "POST /persons/{person_id}/notes": (
+        R(ER, on="person", see=V_ID, body=lambda o, c: {"text": "Observation"}),
+        R(
+            Perm.CONFIDENTIAL_NOTES,
+            on="person",
+            see=V_ID,
+            body=lambda o, c: {"text": "Réservée", "confidentiality": "coordinator"},
+            why="a note reserved to the coordination",
+        ),
     ),
     "GET /persons/{person_id}/documents": R(Perm.VIEW_DOCUMENTS, on="person", see=V_ID),
     "POST /persons/{person_id}/documents": R(
@@ -837,6 +845,8 @@ def run(ctx: Ctx, key: str, rule: Rule) -> list[str]:
         response = ctx.call(persona, method, target, **kwargs)
         where = f"{persona.name:15} {'in ' if inside else 'out'} {place or '-':4}"
         detail = response.content[:160].decode("utf-8", "replace") if response.status_code >= 300 else ""
+        if response.status_code == 200 and "no-store" not in response.get("Cache-Control", ""):
+            problems.append(f"{where} answered without Cache-Control: no-store")
         if rule.via == LIST and response.status_code == 200:
             listed = (rule.ids or ids_of())(response)
             granted = holds(persona, rule.see or rule.perm, place, level=rule.see_level or rule.level)

@@ -124,12 +124,21 @@ PAGES: dict[str, Page | tuple[Page, ...]] = {
         },
     ),
     "people:record": P(V_ID, on="person", shows=lambda o: o.name),
-    "people:add_note": P(
-        ER,
-        on="person",
-        see=V_ID,
-        method=POST,
-        data=lambda o, c: {"text": "Observation", "confidentiality": "team"},
+    "people:add_note": (
+        P(
+            ER,
+            on="person",
+            see=V_ID,
+            method=POST,
+            data=lambda o, c: {"text": "Observation", "confidentiality": "team"},
+        ),
+        P(
+            Perm.CONFIDENTIAL_NOTES,
+            on="person",
+            see=V_ID,
+            method=POST,
+            data=lambda o, c: {"text": "Réservée", "confidentiality": "coordinator"},
+        ),
     ),
     "people:add_measure": P(
         ER,
