@@ -91,19 +91,6 @@ def text_error(value: str, limit: int = TEXT_MAX_LENGTH) -> str | None:
     return None
 
 
-def validate_plausible_date(value) -> None:
-    """Django validator (forms, models) of date_error."""
-    message = date_error(value) if value is not None else None
-    if message:
-        raise ValidationError(message, code="implausible_date")
-
-
-def validate_birth_date(value) -> None:
-    message = birth_date_error(value)
-    if message:
-        raise ValidationError(message, code="birth_date")
-
-
 def plausibility_errors(value, field: str = "", limits: dict[str, int] | None = None) -> dict[str, str]:
     """The implausible dates and too long texts in an input, whatever its shape (a schema, a form's
     cleaned data, nested lists and mappings), by field path ("needs[0].description"). A text whose
