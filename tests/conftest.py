@@ -22,6 +22,13 @@ PASSWORD = "motdepasse-solide-42"
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    """Argon2 is what production stores; the tests create many users, and hashing each password with
+    it costs seconds per test on a small machine. The login rules do not depend on the hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
