@@ -128,3 +128,21 @@ def test_created_accounts_need_a_membership_within_the_admins_scope(clients, acc
     assert made.status_code == 201, made.data
     names = {u["username"] for u in clients.admin.get("/users", {"limit": 500}).data["items"]}
     assert "educ.unite" in names
+
+
+def test_two_factor_rule_only_by_an_admin_of_every_account_it_covers(world):
+    """The two-factor rule of a role covers every account holding it: an organisation's admin may not
+    impose or lift it on the accounts of another organisation."""
+    from parcours.access import services
+    from parcours.access.models import TwoFactorRequirement
+    from parcours.core.errors import Forbidden
+
+    services.set_two_factor_requirement(world.admin, "director", True)  # every director is its own
+    assert TwoFactorRequirement.objects.get(role="director").required
+    # the educator role is also held in E2, outside the admin's group
+    with pytest.raises(Forbidden):
+        services.set_two_factor_requirement(world.admin, "educator", True)
+    assert not TwoFactorRequirement.objects.filter(role="educator").exists()
+    root = make_user("root", is_superuser=True)
+    services.set_two_factor_requirement(root, "educator", True)
+    assert TwoFactorRequirement.objects.get(role="educator").required

@@ -11,6 +11,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -18,7 +19,7 @@ from parcours.access import scoping
 from parcours.access.context import client_ip
 from parcours.access.models import ApiToken, AuditAction, AuditEvent, Membership, TwoFactorRequirement, User
 from parcours.access.roles import Perm, Role
-from parcours.core.errors import Invalid, NotFound
+from parcours.core.errors import Forbidden, Invalid, NotFound
 
 
 def audit(actor, action: str, obj=None, *, person=None, reason: str = "", **details) -> AuditEvent:
@@ -86,10 +87,24 @@ def two_factor_required(user: User) -> bool:
 
 
 def set_two_factor_requirement(actor: User, role: str, required: bool) -> TwoFactorRequirement:
-    """An admin makes two-factor authentication mandatory (or not) for a role."""
+    """An admin makes two-factor authentication mandatory (or not) for a role. The rule applies to
+    every account holding the role: an organisation's admin may change it only when all those
+    accounts are ones it manages (otherwise the platform's administrator decides)."""
+    from parcours.access.selectors import users_managed_by
+
     scoping.require(actor, Perm.MANAGE_USERS)
     if role not in Role.values:
         raise Invalid({"role": "Rôle inconnu."})
+    if not scoping.sees_everything(actor):
+        holders = Q(memberships__role=role)
+        if role == Role.ADMIN:  # a superuser counts as an admin for two-factor
+            holders |= Q(is_superuser=True)
+        concerned = User.objects.filter(holders)
+        if concerned.exclude(pk__in=users_managed_by(actor).values("pk")).exists():
+            raise Forbidden(
+                "Cette règle s'appliquerait aussi à des comptes d'autres organisations : seul "
+                "l'administrateur de la plateforme peut la changer."
+            )
     with transaction.atomic():
         rule, _ = TwoFactorRequirement.objects.update_or_create(role=role, defaults={"required": required})
         audit(actor, AuditAction.UPDATE, rule, role=role, required=required)
