@@ -78,6 +78,18 @@ def make_user(username, role=None, scope=None, **extra):
     return user
 
 
+def make_unit(establishment, name, *, capacity, modality="residential", **extra):
+    """A child-protection unit open since 2015 with its capacity (the tests' usual unit)."""
+    from parcours.directory.models import Unit, UnitCapacity
+
+    fields = {"public": "child_protection", "age_min": 0, "age_max": 18, "opened_on": date(2015, 1, 1)}
+    unit = Unit.objects.create(
+        establishment=establishment, name=name, modality=modality, **{**fields, **extra}
+    )
+    UnitCapacity.objects.create(unit=unit, capacity=capacity, valid_from=date(2015, 1, 1))
+    return unit
+
+
 def ensure_communes():
     """Transactional tests (live server, browser) truncate tables, data migrations included: reload
     the communes of the départements the tests use."""

@@ -15,25 +15,16 @@ from django.test import Client
 from parcours.admissions import services
 from parcours.admissions.models import Decision, Referral
 from parcours.core.dates import today
-from parcours.directory.models import Unit, UnitCapacity
+from parcours.directory.models import Unit
 from parcours.pathways.models import Stay
 from parcours.pathways.selectors import vacancy_on
 from parcours.people.models import Person
 from tests.api.conftest import ApiClient
+from tests.conftest import make_unit
 
 
 def one_place_unit(world) -> Unit:
-    unit = Unit.objects.create(
-        establishment=world.e1,
-        name="Accueil d'urgence Millau",
-        modality="residential",
-        public="child_protection",
-        age_min=6,
-        age_max=18,
-        opened_on=date(2015, 1, 1),
-    )
-    UnitCapacity.objects.create(unit=unit, capacity=1, valid_from=date(2015, 1, 1))
-    return unit
+    return make_unit(world.e1, "Accueil d'urgence Millau", capacity=1, age_min=6)
 
 
 def referred(world, unit, count: int, **extra) -> list[Referral]:

@@ -622,3 +622,17 @@ def build_personas(world):
     world.other_assoc.member_of.add(world.group2)
     UnitCapacity.objects.filter(unit__in=[world.u1, world.u2]).update(capacity=500)
     return world
+
+
+def matrix_world(settings, request):
+    """The world of both permission matrices: the personas built, activity reports queued rather than
+    built (the matrices are about who may do what), a clean cache."""
+    from django.core.cache import cache
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "reports"]}
+    }
+    cache.clear()
+    world = request.getfixturevalue("world")
+    build_personas(world)
+    return world

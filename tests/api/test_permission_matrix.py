@@ -36,7 +36,7 @@ from django.test import Client
 
 from parcours.access.roles import Perm, Role
 from parcours.core.dates import today
-from tests.api.matrix import PDF, PERSONAS, Objects, Persona, build_personas, holds, outcome
+from tests.api.matrix import PDF, PERSONAS, Objects, Persona, holds, matrix_world, outcome
 
 AUTH = "authenticated"  # every signed-in user, whatever its roles
 PUBLIC = "public"  # no authentication (the token exchange)
@@ -888,18 +888,7 @@ def _public(ctx: Ctx) -> list[str]:
 
 @pytest.fixture
 def ctx(db, settings, request):
-    from django.core.cache import cache
-
-    # the matrix is about who may do what: a fast password hash for its dozen accounts, and activity
-    # reports queued rather than built
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "reports"]}
-    }
-    cache.clear()
-    world = request.getfixturevalue("world")
-    build_personas(world)
-    return Ctx(world)
+    return Ctx(matrix_world(settings, request))
 
 
 @pytest.mark.parametrize("key", sorted(RULES))

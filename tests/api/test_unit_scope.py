@@ -10,12 +10,11 @@ import pytest
 from parcours.access.services import issue_token
 from parcours.admissions.models import Decision, Referral
 from parcours.core.dates import add_years, today
-from parcours.directory.models import Unit, UnitCapacity
 from parcours.pathways.models import Stay
 from parcours.people import services as people
 from parcours.people.models import Person
 from tests.api.conftest import ApiClient
-from tests.conftest import make_user
+from tests.conftest import make_unit, make_user
 
 
 def _person(world, name, **extra):
@@ -27,16 +26,7 @@ def _person(world, name, **extra):
 @pytest.fixture
 def units(world, settings):
     """E1 with a second unit U3; persons of E1 in every situation a unit educator may meet."""
-    u3 = Unit.objects.create(
-        establishment=world.e1,
-        name="SEAD Millau",
-        modality="home_placement",
-        public="child_protection",
-        age_min=0,
-        age_max=18,
-        opened_on=date(2015, 1, 1),
-    )
-    UnitCapacity.objects.create(unit=u3, capacity=6, valid_from=date(2015, 1, 1))
+    u3 = make_unit(world.e1, "SEAD Millau", capacity=6, modality="home_placement")
     w = world
     w.u3 = u3
     w.registered_only = _person(w, "Registered", home_establishment=w.e1)

@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from parcours.access.roles import Perm
 from parcours.core.dates import today
-from tests.api.matrix import PDF, PERSONAS, Objects, Persona, build_personas, holds, outcome
+from tests.api.matrix import PDF, PERSONAS, Objects, Persona, holds, matrix_world, outcome
 
 V_ID = Perm.VIEW_IDENTITY
 VR = Perm.VIEW_RECORDS
@@ -717,16 +717,7 @@ def _want(page: Page, persona: Persona, place) -> set[int]:
 
 @pytest.fixture
 def ctx(db, settings, request):
-    from django.core.cache import cache
-
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "reports"]}
-    }
-    cache.clear()
-    world = request.getfixturevalue("world")
-    build_personas(world)
-    return Ctx(world)
+    return Ctx(matrix_world(settings, request))
 
 
 @pytest.mark.parametrize("name", sorted(PAGES))
